@@ -1,0 +1,480 @@
+"""The GAN trainer every notebook uses.
+
+One discriminator update (or ``d_steps`` of them, for a WGAN critic) and one
+generator update make a *step*. Steps run inside a compiled ``tf.function`` in
+chunks, so Python is visited only between chunks: that is where callbacks draw,
+the history grows, a Stop request is honoured and the run is checked for NaN.
+
+A run that diverges (a loss or a weight turns NaN or infinite) stops with a
+message, keeps its history up to the last finite step, and restores the weights
+it had at the last check that was still finite.
+"""
+import math
+import time
+
+import numpy as np
+import tensorflow as tf
+
+from .data import Sampler
+from .losses import get_loss
+from .optim import make_optimizer
+from .validation import check_positive_int, check_learning_rate
+
+try:  # a progress bar that renders as a widget in Jupyter, as text elsewhere
+    from tqdm.auto import tqdm
+except ImportError:  # pragma: no cover - tqdm is in requirements.txt
+    tqdm = None
+
+MAX_STEPS = 10_000_000
+
+
+class TrainingDiverged(RuntimeError):
+    """Raised (with ``on_nan="raise"``) when a loss or weight became NaN/inf."""
+
+
+class History:
+    """Per-step records of a run: ``history["d_loss"]`` is a NumPy array."""
+
+    def __init__(self):
+        self._chunks = {}
+        self._cache = {}
+        self.steps = 0
+
+    def extend(self, logs):
+        lengths = {len(v) for v in logs.values()}
+        if len(lengths) != 1:
+            raise ValueError(f"history columns of unequal length: {lengths}")
+        n = lengths.pop()
+        for key, values in logs.items():
+            if key not in self._chunks:  # a column that starts late is padded
+                self._chunks[key] = [np.full(self.steps, np.nan, np.float32)]
+            self._chunks[key].append(np.asarray(values, np.float32))
+        for key in self._chunks:
+            if key not in logs:
+                self._chunks[key].append(np.full(n, np.nan, np.float32))
+        self.steps += n
+        self._cache.clear()
+
+    def __getitem__(self, key):
+        if key not in self._chunks:
+            raise KeyError(f"no column {key!r} in the history; columns: {self.keys()}")
+        if key not in self._cache:
+            self._cache[key] = np.concatenate(self._chunks[key])
+        return self._cache[key]
+
+    def __contains__(self, key):
+        return key in self._chunks
+
+    def __len__(self):
+        return self.steps
+
+    def keys(self):
+        return list(self._chunks)
+
+    def last(self, key, n=1):
+        """Mean of the last ``n`` recorded values of a column."""
+        values = self[key]
+        return float(np.mean(values[-n:])) if len(values) else float("nan")
+
+    def to_frame(self):
+        import pandas as pd
+
+        frame = pd.DataFrame({k: self[k] for k in self.keys()})
+        frame.index = np.arange(1, len(frame) + 1)
+        frame.index.name = "step"
+        return frame
+
+    def __repr__(self):
+        return f"History(steps={self.steps}, columns={self.keys()})"
+
+
+class Callback:
+    """Hooks a notebook uses to draw or record while a run trains."""
+
+    def on_train_begin(self, trainer):
+        pass
+
+    def on_chunk_end(self, trainer, logs):
+        """Called after each compiled chunk; ``logs`` holds the last values."""
+
+    def on_train_end(self, trainer):
+        pass
+
+
+class LambdaCallback(Callback):
+    """Call ``fn(trainer, logs)`` at most once every ``every`` steps."""
+
+    def __init__(self, fn, every=1):
+        self.fn = fn
+        self.every = check_positive_int("every", every)
+        self._next = 0
+
+    def on_train_begin(self, trainer):
+        self._next = trainer.step + self.every
+
+    def on_chunk_end(self, trainer, logs):
+        if trainer.step >= self._next:
+            self._next = trainer.step + self.every
+            self.fn(trainer, logs)
+
+
+class FrameRecorder(Callback):
+    """Record ``fn(trainer)`` every ``every`` steps (frames for an animation)."""
+
+    def __init__(self, fn, every=50):
+        self.fn = fn
+        self.every = check_positive_int("every", every)
+        self.frames = []
+        self.steps = []
+
+    def _grab(self, trainer):
+        self.frames.append(self.fn(trainer))
+        self.steps.append(trainer.step)
+
+    def on_train_begin(self, trainer):
+        if not self.steps or self.steps[-1] != trainer.step:
+            self._grab(trainer)
+
+    def on_chunk_end(self, trainer, logs):
+        if trainer.step - self.steps[-1] >= self.every:
+            self._grab(trainer)
+
+    def on_train_end(self, trainer):
+        if self.steps[-1] != trainer.step:
+            self._grab(trainer)
+
+
+def _takes_labels(model):
+    inputs = getattr(model, "inputs", None)
+    return inputs is not None and len(inputs) == 2
+
+
+def _source(out):
+    """The real/fake output of a discriminator that may also return class logits."""
+    return out[0] if isinstance(out, (list, tuple)) else out
+
+
+class GANTrainer:
+    """Train a generator against a discriminator with a compiled step.
+
+    Parameters
+    ----------
+    generator, discriminator : keras.Model
+        The discriminator returns a logit (or a critic score, for WGAN); it may
+        also return class logits as a second output (ACGAN). A model with two
+        inputs takes class labels as its second input (CGAN, ACGAN's G).
+    data, noise : helpers.data.Sampler
+        Where real batches and the generator's noise come from.
+    loss : str or loss object
+        ``"minimax"``, ``"non_saturating"``, ``"wasserstein"``, ``"least_squares"``
+        or any object with ``discriminator()`` and ``generator()`` methods.
+    optimizer, learning_rate : the generator's (and, by default, the discriminator's)
+    d_optimizer, d_learning_rate : override them for the discriminator
+    batch_size : examples per update, at most the size of the data
+    d_steps : discriminator (critic) updates per generator update
+    clip_value : clip every discriminator weight to [-c, c] after each update
+    decay_every, decay_rate : staircase learning-rate decay (the 1-D chapter)
+    on_nan : ``"stop"`` (message, keep history, restore weights) or ``"raise"``
+    seed : seeds the noise and data draws of this run
+    """
+
+    def __init__(self, generator, discriminator, data, noise, *, loss="non_saturating",
+                 optimizer="adam", learning_rate=1e-3, d_optimizer=None,
+                 d_learning_rate=None, batch_size=64, d_steps=1, clip_value=None,
+                 decay_every=None, decay_rate=None, on_nan="stop", seed=0,
+                 conditional=None):
+        if not isinstance(data, Sampler) or not isinstance(noise, Sampler):
+            raise ValueError("data and noise must be helpers.data samplers")
+        self.generator = generator
+        self.discriminator = discriminator
+        self.data = data
+        self.noise = noise
+        self.loss = get_loss(loss)
+        self.batch_size = check_positive_int("batch_size", batch_size)
+        if data.size is not None and self.batch_size > data.size:
+            raise ValueError(
+                f"batch_size {batch_size} is larger than the data ({data.size} examples); "
+                f"use a batch_size between 1 and {data.size}")
+        self.d_steps = check_positive_int("d_steps", d_steps, maximum=100)
+        if clip_value is not None and not (math.isfinite(clip_value) and clip_value > 0):
+            raise ValueError(f"clip_value must be a positive number or None, got {clip_value!r}")
+        self.clip_value = clip_value
+        if on_nan not in ("stop", "raise"):
+            raise ValueError(f"on_nan must be 'stop' or 'raise', got {on_nan!r}")
+        self.on_nan = on_nan
+        self.seed = seed
+
+        self.learning_rate = check_learning_rate(learning_rate)
+        self.d_learning_rate = check_learning_rate(
+            learning_rate if d_learning_rate is None else d_learning_rate, "d_learning_rate")
+        self.optimizer_name = optimizer if isinstance(optimizer, str) else type(optimizer).__name__
+        self.g_optimizer = make_optimizer(optimizer, self.learning_rate, decay_every, decay_rate)
+        self.d_optimizer = make_optimizer(
+            optimizer if d_optimizer is None else d_optimizer,
+            self.d_learning_rate, decay_every, decay_rate)
+        if self.g_optimizer is self.d_optimizer:
+            raise ValueError("the generator and the discriminator need two optimizer objects")
+
+        if conditional is None:
+            self.g_takes_labels = _takes_labels(generator)
+            self.d_takes_labels = _takes_labels(discriminator)
+        else:
+            self.g_takes_labels = self.d_takes_labels = bool(conditional)
+        self.num_classes = data.num_classes
+        if (self.g_takes_labels or self.d_takes_labels) and not self.num_classes:
+            raise ValueError("a model takes class labels but the data sampler has none")
+
+        self.rng = tf.random.Generator.from_seed(seed)
+        self.g_optimizer.build(generator.trainable_variables)
+        self.d_optimizer.build(discriminator.trainable_variables)
+        self.history = History()
+        self.status = "new"
+        self.message = ""
+        self.good_step = 0
+        self.stop_requested = False
+        self.elapsed = 0.0
+        self._chunk_fn = tf.function(
+            self._chunk, input_signature=[tf.TensorSpec([], tf.int32)], reduce_retracing=True)
+
+    # --- the compiled part ---------------------------------------------------
+    def _fake_labels(self):
+        return self.rng.uniform((self.batch_size,), 0, self.num_classes, dtype=tf.int32)
+
+    def _generate(self, z, labels, training):
+        if self.g_takes_labels:
+            return self.generator([z, labels], training=training)
+        return self.generator(z, training=training)
+
+    def _discriminate(self, x, labels, training):
+        if self.d_takes_labels:
+            return self.discriminator([x, labels], training=training)
+        return self.discriminator(x, training=training)
+
+    def _probability(self, out):
+        out = tf.cast(_source(out), tf.float32)
+        return tf.reduce_mean(tf.sigmoid(out) if self.loss.uses_sigmoid else out)
+
+    def _d_update(self):
+        real = self.data.sample(self.batch_size, self.rng)
+        x_real, y_real = real if isinstance(real, tuple) else (real, None)
+        y_fake = self._fake_labels() if self.num_classes else None
+        z = self.noise.sample(self.batch_size, self.rng)
+        # G only supplies inputs here: its weights are not in this tape's sources.
+        x_fake = self._generate(z, y_fake, training=True)
+        d_vars = self.discriminator.trainable_variables
+        with tf.GradientTape() as tape:
+            real_out = self._discriminate(x_real, y_real, training=True)
+            fake_out = self._discriminate(x_fake, y_fake, training=True)
+            logs = dict(self.loss.discriminator(real_out, fake_out, y_real, y_fake))
+        grads = tape.gradient(logs["d_loss"], d_vars)
+        self.d_optimizer.apply_gradients(zip(grads, d_vars))
+        if self.clip_value is not None:
+            for w in d_vars:
+                w.assign(tf.clip_by_value(w, -self.clip_value, self.clip_value))
+        logs["d_real"] = self._probability(real_out)
+        logs["d_fake"] = self._probability(fake_out)
+        return logs
+
+    def _g_update(self):
+        y_fake = self._fake_labels() if self.num_classes else None
+        z = self.noise.sample(self.batch_size, self.rng)
+        g_vars = self.generator.trainable_variables
+        with tf.GradientTape() as tape:
+            x_fake = self._generate(z, y_fake, training=True)
+            # D is only evaluated here: its weights are not in this tape's sources.
+            fake_out = self._discriminate(x_fake, y_fake, training=True)
+            logs = dict(self.loss.generator(fake_out, y_fake))
+        grads = tape.gradient(logs["g_loss"], g_vars)
+        self.g_optimizer.apply_gradients(zip(grads, g_vars))
+        return logs
+
+    def _step(self):
+        for _ in range(self.d_steps):
+            d_logs = self._d_update()
+        g_logs = self._g_update()
+        logs = {**d_logs, **g_logs}
+        return {k: tf.cast(v, tf.float32) for k, v in logs.items()}
+
+    def _chunk(self, n):
+        first = self._step()
+        arrays = {k: tf.TensorArray(tf.float32, size=n).write(0, v) for k, v in first.items()}
+        for i in tf.range(1, n):
+            logs = self._step()
+            arrays = {k: arrays[k].write(i, logs[k]) for k in arrays}
+        return {k: a.stack() for k, a in arrays.items()}
+
+    # --- the Python part -----------------------------------------------------
+    @property
+    def step(self):
+        """Number of steps recorded so far."""
+        return self.history.steps
+
+    def _variables(self):
+        return (list(self.generator.weights) + list(self.discriminator.weights)
+                + list(self.g_optimizer.variables) + list(self.d_optimizer.variables))
+
+    def snapshot(self):
+        """A copy of every weight (models and optimizers)."""
+        return [v.numpy() for v in self._variables()]
+
+    def restore(self, snapshot):
+        variables = self._variables()
+        if len(snapshot) != len(variables):
+            raise ValueError("snapshot does not belong to this trainer")
+        for v, value in zip(variables, snapshot):
+            v.assign(value)
+
+    def _weights_finite(self):
+        return all(np.all(np.isfinite(v.numpy())) for v in
+                   list(self.generator.trainable_variables)
+                   + list(self.discriminator.trainable_variables))
+
+    def request_stop(self):
+        """Ask a running :meth:`train` to stop after the current chunk."""
+        self.stop_requested = True
+
+    def set_learning_rate(self, learning_rate, d_learning_rate=None):
+        """Change the learning rate(s) of an existing run."""
+        lr = check_learning_rate(learning_rate)
+        d_lr = check_learning_rate(lr if d_learning_rate is None else d_learning_rate,
+                                   "d_learning_rate")
+        for opt, value in ((self.g_optimizer, lr), (self.d_optimizer, d_lr)):
+            if isinstance(opt._learning_rate, keras_schedule_type()):
+                raise ValueError("this run uses a learning-rate schedule; build a new trainer")
+            opt.learning_rate = value
+        self.learning_rate, self.d_learning_rate = lr, d_lr
+
+    def train(self, steps, callbacks=(), chunk=None, progress=True, desc="training"):
+        """Run ``steps`` steps; returns the history.
+
+        Stops early (keeping history and weights) on :meth:`request_stop`, on
+        KeyboardInterrupt, or when the run diverges.
+        """
+        steps = check_positive_int("steps", steps, maximum=MAX_STEPS)
+        chunk = check_positive_int("chunk", chunk) if chunk is not None else \
+            max(1, min(200, steps // 20 or 1))
+        callbacks = list(callbacks)
+        self.stop_requested = False
+        self.status = "running"
+        self.message = ""
+        bar = tqdm(total=steps, desc=desc, leave=False) if (progress and tqdm) else None
+        done = 0
+        start = time.perf_counter()
+        for cb in callbacks:
+            cb.on_train_begin(self)
+        try:
+            while done < steps:
+                if self.stop_requested:
+                    self.status = "stopped"
+                    self.message = f"Stopped at step {self.step}; history and weights kept."
+                    break
+                n = min(chunk, steps - done)
+                good = self.snapshot()
+                logs = {k: v.numpy() for k, v in self._chunk_fn(tf.constant(n, tf.int32)).items()}
+                finite_rows = np.all([np.isfinite(v) for v in logs.values()], axis=0)
+                if not (finite_rows.all() and self._weights_finite()):
+                    self._diverged(logs, finite_rows, good)
+                    break
+                self.history.extend(logs)
+                self.good_step = self.step
+                done += n
+                if bar is not None:
+                    bar.update(n)
+                last = {k: float(v[-1]) for k, v in logs.items()}
+                last["step"] = self.step
+                for cb in callbacks:
+                    cb.on_chunk_end(self, last)
+            else:
+                self.status = "finished"
+        except KeyboardInterrupt:
+            self.status = "stopped"
+            self.message = f"Interrupted at step {self.step}; history and weights kept."
+        finally:
+            self.elapsed += time.perf_counter() - start
+            if bar is not None:
+                bar.close()
+            for cb in callbacks:
+                cb.on_train_end(self)
+        if self.status == "diverged":
+            print(self.message)
+            if self.on_nan == "raise":
+                raise TrainingDiverged(self.message)
+        return self.history
+
+    def _diverged(self, logs, finite_rows, good):
+        bad = int(np.argmin(finite_rows)) if not finite_rows.all() else len(finite_rows)
+        if bad:
+            self.history.extend({k: v[:bad] for k, v in logs.items()})
+        bad_cols = [k for k, v in logs.items() if not np.all(np.isfinite(v))] or ["a weight"]
+        self.restore(good)
+        self.status = "diverged"
+        self.message = (
+            f"Training diverged at step {self.step + 1}: {', '.join(bad_cols)} became NaN or "
+            f"infinite (learning rate {self.learning_rate:g}, optimizer {self.optimizer_name}). "
+            f"Stopped; the history of the {self.step} finite steps is kept and the weights "
+            f"from step {self.good_step} (the last good ones) are restored. "
+            f"Try a smaller learning rate.")
+
+    # --- using the trained models -------------------------------------------
+    def generate(self, n, labels=None, seed=None):
+        """``n`` generated samples as a NumPy array (labels for a conditional G)."""
+        n = check_positive_int("n", n)
+        rng = self.rng if seed is None else tf.random.Generator.from_seed(seed)
+        z = self.noise.sample(n, rng)
+        if self.g_takes_labels:
+            if labels is None:
+                labels = rng.uniform((n,), 0, self.num_classes, dtype=tf.int32)
+            labels = tf.convert_to_tensor(np.broadcast_to(np.asarray(labels), (n,)), tf.int32)
+        return self._generate(z, labels, training=False).numpy()
+
+    def discriminate(self, x, labels=None):
+        """D's probability that ``x`` is real (or the critic's score)."""
+        x = tf.convert_to_tensor(np.asarray(x, np.float32))
+        out = _source(self._discriminate(x, labels, training=False))
+        return (tf.sigmoid(out) if self.loss.uses_sigmoid else out).numpy()
+
+    def __repr__(self):
+        return (f"GANTrainer(loss={getattr(self.loss, 'name', self.loss)!r}, "
+                f"optimizer={self.optimizer_name!r}, learning_rate={self.learning_rate:g}, "
+                f"batch_size={self.batch_size}, step={self.step}, status={self.status!r})")
+
+
+def keras_schedule_type():
+    import keras
+
+    return keras.optimizers.schedules.LearningRateSchedule
+
+
+def pretrain_discriminator(discriminator, target_density, steps=1000, batch_size=12,
+                           low=-5.0, high=5.0, optimizer="sgd", learning_rate=0.005,
+                           seed=0, progress=False):
+    """Fit sigmoid(D(x)) to ``target_density(x)`` on x ~ U(low, high) by least squares.
+
+    The 1-D chapter does this before the game starts so that D's first
+    gradients already point the generator towards the data.
+    Returns the per-step pretraining losses.
+    """
+    steps = check_positive_int("steps", steps, maximum=MAX_STEPS)
+    batch_size = check_positive_int("batch_size", batch_size)
+    if not (np.isfinite(low) and np.isfinite(high) and low < high):
+        raise ValueError(f"need finite low < high, got low={low!r}, high={high!r}")
+    opt = make_optimizer(optimizer, learning_rate)
+    variables = discriminator.trainable_variables
+    opt.build(variables)
+    rng = np.random.default_rng(seed)
+    xs = rng.uniform(low, high, size=(steps, batch_size, 1)).astype(np.float32)
+    ys = np.asarray(target_density(xs), np.float32)
+
+    @tf.function
+    def run(xs, ys):
+        losses = tf.TensorArray(tf.float32, size=tf.shape(xs)[0])
+        for i in tf.range(tf.shape(xs)[0]):
+            with tf.GradientTape() as tape:
+                p = tf.sigmoid(tf.cast(_source(discriminator(xs[i], training=True)), tf.float32))
+                loss = tf.reduce_mean(tf.square(p - ys[i]))
+            grads = tape.gradient(loss, variables)
+            opt.apply_gradients(zip(grads, variables))
+            losses = losses.write(i, loss)
+        return losses.stack()
+
+    return run(tf.constant(xs), tf.constant(ys)).numpy()
