@@ -12,11 +12,24 @@ One module per idea:
 - ``widgets``   the training panel (learning rate, optimizer, Train/Stop/Reset)
 - ``colab``     where the repository lives, for the setup cell and the badge
 """
+import logging
 import os
 
 # Keep TensorFlow's C++ start-up chatter out of the notebooks. This only filters
 # log lines; it does not switch oneDNN off (that would make training slower).
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+class _DropRetracingNotice(logging.Filter):
+    """Every fresh trainer compiles its own step, so a notebook that retrains
+    (the panel, a seed sweep) triggers TensorFlow's "retracing" notice, which is
+    expected here and only confuses a learner."""
+
+    def filter(self, record):
+        return "triggered tf.function retracing" not in record.getMessage()
+
+
+logging.getLogger("tensorflow").addFilter(_DropRetracingNotice())
 
 __version__ = "0.1.0"
 

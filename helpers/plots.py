@@ -82,18 +82,22 @@ def plot_1d_gan(trainer, ax=None, title=None, x_range=(-8.0, 8.0)):
 
 def plot_densities(real, fake, ax=None, bins=60, value_range=None, pdf=None,
                    labels=("real", "generated")):
-    """Histograms of real and generated values on shared bins (and a true pdf)."""
+    """Histograms of real and generated values on shared bins (and a true pdf).
+
+    ``fake=None`` draws the real data alone.
+    """
     ax = _axes(ax)
     real = np.ravel(real)
-    fake = np.ravel(fake)
+    fake = None if fake is None else np.ravel(fake)
     if value_range is None:
-        both = np.concatenate([real, fake])
+        both = real if fake is None else np.concatenate([real, fake])
         value_range = (np.percentile(both, 0.5), np.percentile(both, 99.5))
     edges = np.linspace(*value_range, bins + 1)
     ax.hist(real, bins=edges, density=True, histtype="stepfilled", alpha=0.35,
             color=REAL_COLOR, label=labels[0])
-    ax.hist(np.clip(fake, *value_range), bins=edges, density=True, histtype="step",
-            lw=2, color=FAKE_COLOR, label=labels[1])
+    if fake is not None:
+        ax.hist(np.clip(fake, *value_range), bins=edges, density=True, histtype="step",
+                lw=2, color=FAKE_COLOR, label=labels[1])
     if pdf is not None:
         xs = np.linspace(*value_range, 300)
         ax.plot(xs, pdf(xs), "k--", lw=1, label="true density")

@@ -149,6 +149,17 @@ def _takes_labels(model):
     return inputs is not None and len(inputs) == 2
 
 
+def _feature_shape(model, attr):
+    """Shape (without the batch axis) of a model's first input or output, if known."""
+    tensors = getattr(model, attr, None)
+    if not tensors:
+        return None
+    try:
+        return tuple(tensors[0].shape[1:])
+    except (AttributeError, TypeError):
+        return None
+
+
 def _source(out):
     """The real/fake output of a discriminator that may also return class logits."""
     return out[0] if isinstance(out, (list, tuple)) else out
@@ -224,6 +235,7 @@ class GANTrainer:
         if (self.g_takes_labels or self.d_takes_labels) and not self.num_classes:
             raise ValueError("a model takes class labels but the data sampler has none")
 
+        self._check_shapes()
         self.rng = tf.random.Generator.from_seed(seed)
         self.g_optimizer.build(generator.trainable_variables)
         self.d_optimizer.build(discriminator.trainable_variables)
@@ -235,6 +247,27 @@ class GANTrainer:
         self.elapsed = 0.0
         self._chunk_fn = tf.function(
             self._chunk, input_signature=[tf.TensorSpec([], tf.int32)], reduce_retracing=True)
+
+    def _check_shapes(self):
+        """Refuse samplers and models that do not fit together, before tracing."""
+        rng = tf.random.Generator.from_seed(0)
+        real = self.data.sample(2, rng)
+        x = real[0] if isinstance(real, tuple) else real
+        z = self.noise.sample(2, rng)
+        pairs = [("the noise sampler's samples", z.shape[1:], "the generator's input",
+                  _feature_shape(self.generator, "inputs")),
+                 ("the data sampler's samples", x.shape[1:], "the discriminator's input",
+                  _feature_shape(self.discriminator, "inputs")),
+                 ("the generator's output", _feature_shape(self.generator, "outputs"),
+                  "the discriminator's input", _feature_shape(self.discriminator, "inputs"))]
+        for what, shape, where, expected in pairs:
+            if shape is None or expected is None:
+                continue
+            shape = tuple(shape)
+            if len(shape) != len(expected) or any(
+                    e is not None and s is not None and e != s for s, e in zip(shape, expected)):
+                raise ValueError(f"wrong sample shape: {what} have shape {shape} but "
+                                 f"{where} expects {expected}")
 
     # --- the compiled part ---------------------------------------------------
     def _fake_labels(self):
