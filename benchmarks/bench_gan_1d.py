@@ -1,0 +1,105 @@
+"""Speed of the 1-D Gaussian GAN: the helpers trainer against the chapters' way.
+
+Both sides train the same generator and discriminator (notebook 01's models,
+batch 12 as in the chapter) for the same number of steps:
+
+- helpers: ``GANTrainer`` runs the steps in compiled chunks (one ``tf.function``
+  call per chunk of steps);
+- per-step Keras, the way the chapters write it: every step calls
+  ``generator.predict`` and two ``train_on_batch`` (D on a real+fake batch, then
+  the combined G->D model with D frozen).
+
+Prints milliseconds per step, the time for 1,000 steps and the ratio.
+
+    python benchmarks/bench_gan_1d.py [--steps 1000] [--repeats 3]
+"""
+import argparse
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+
+import numpy as np  # noqa: E402
+
+import helpers  # noqa: E402,F401  (quietens TensorFlow's start-up log)
+import keras  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+from helpers import data, models, training  # noqa: E402
+
+BATCH = 12
+
+
+def helpers_run(steps, seed):
+    helpers.seed_everything(seed)
+    G = models.gaussian_generator()
+    D = models.gaussian_discriminator()
+    trainer = training.GANTrainer(
+        G, D, data.GaussianSampler(4.0, 0.5), data.NoiseSampler(1, "stratified", scale=8.0),
+        optimizer="sgd", learning_rate=0.005, batch_size=BATCH, seed=seed)
+    t0 = time.perf_counter()
+    trainer.train(1, progress=False)  # the first call traces and compiles
+    compile_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    trainer.train(steps, chunk=steps, progress=False)
+    return (time.perf_counter() - t0) / steps, compile_s
+
+
+def keras_run(steps, seed):
+    """predict + train_on_batch per step, with the discriminator frozen inside the
+    combined model (built and compiled in the order Keras 3 needs)."""
+    helpers.seed_everything(seed)
+    G = models.gaussian_generator()
+    D_logit = models.gaussian_discriminator()
+    D = keras.Sequential([D_logit, keras.layers.Activation("sigmoid")])
+    D.compile(optimizer=keras.optimizers.SGD(0.005), loss="binary_crossentropy")
+    D.trainable = False
+    gan = keras.Sequential([G, D])
+    gan.compile(optimizer=keras.optimizers.SGD(0.005), loss="binary_crossentropy")
+    rng = np.random.default_rng(seed)
+    ones, zeros = np.ones((BATCH, 1), np.float32), np.zeros((BATCH, 1), np.float32)
+    labels = np.concatenate([ones, zeros])
+
+    def one_step():
+        x = rng.normal(4.0, 0.5, (BATCH, 1)).astype(np.float32)
+        z = (np.linspace(-8, 8, BATCH) + 0.01 * rng.random(BATCH)).reshape(-1, 1).astype(np.float32)
+        fake = G.predict(z, verbose=0)
+        D.train_on_batch(np.concatenate([x, fake]), labels)
+        gan.train_on_batch(z, ones)
+
+    t0 = time.perf_counter()
+    one_step()  # the first call traces and compiles
+    compile_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for _ in range(steps):
+        one_step()
+    return (time.perf_counter() - t0) / steps, compile_s
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=1000, help="steps per timed run (helpers)")
+    parser.add_argument("--keras-steps", type=int, default=200,
+                        help="steps per timed run (per-step Keras; it is slow)")
+    parser.add_argument("--repeats", type=int, default=3, help="timed runs; the best is kept")
+    args = parser.parse_args(argv)
+    if args.steps < 1 or args.keras_steps < 1 or args.repeats < 1:
+        parser.error("--steps, --keras-steps and --repeats must be positive")
+
+    print(f"TensorFlow {tf.__version__}, Keras {keras.__version__}, "
+          f"{os.cpu_count()} CPU cores visible; 1-D GAN, batch {BATCH}")
+    fast = [helpers_run(args.steps, seed) for seed in range(args.repeats)]
+    slow = [keras_run(args.keras_steps, seed) for seed in range(args.repeats)]
+    fast_s, slow_s = min(f[0] for f in fast), min(s[0] for s in slow)
+    print(f"helpers GANTrainer (compiled chunks): {fast_s * 1e3:8.3f} ms/step  "
+          f"-> 1,000 steps in {fast_s * 1e3:.2f} s   (first call, tracing: {fast[0][1]:.2f} s)")
+    print(f"per-step predict + train_on_batch   : {slow_s * 1e3:8.3f} ms/step  "
+          f"-> 1,000 steps in {slow_s * 1e3:.2f} s   (first call, tracing: {slow[0][1]:.2f} s)")
+    print(f"ratio: the helpers trainer is {slow_s / fast_s:.0f}x faster per step")
+    print("target: 1,000 steps in <= 1 s -> "
+          + ("met" if fast_s * 1000 <= 1.0 else "NOT met on this machine right now"))
+
+
+if __name__ == "__main__":
+    main()
