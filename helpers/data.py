@@ -14,6 +14,20 @@ import tensorflow as tf
 from .validation import check_positive_int
 
 
+def make_rng(seed):
+    """A TensorFlow random generator whose whole state comes from ``seed``.
+
+    ``tf.random.Generator.from_seed(n)`` only sets the Philox *counter*, so
+    seeds n and n + 1 give the same stream shifted by four numbers. Mixing the
+    seed into the key too (NumPy's SeedSequence) makes nearby seeds give
+    unrelated streams, which a check over several seeds needs.
+    """
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    state = np.random.SeedSequence(int(seed)).generate_state(3, dtype=np.uint64).view(np.int64)
+    return tf.random.Generator.from_state(state, alg="philox")
+
+
 class Sampler:
     """Base class: subclasses implement :meth:`sample`."""
 
@@ -28,7 +42,7 @@ class Sampler:
     def numpy(self, n, seed=0):
         """Draw ``n`` samples as NumPy array(s), reproducibly from ``seed``."""
         check_positive_int("n", n)
-        rng = tf.random.Generator.from_seed(seed)
+        rng = make_rng(seed)
         out = self.sample(n, rng)
         if isinstance(out, tuple):
             return tuple(t.numpy() for t in out)

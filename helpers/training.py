@@ -15,7 +15,7 @@ import time
 import numpy as np
 import tensorflow as tf
 
-from .data import Sampler
+from .data import Sampler, make_rng
 from .losses import get_loss
 from .optim import make_optimizer
 from .validation import check_positive_int, check_learning_rate
@@ -236,7 +236,7 @@ class GANTrainer:
             raise ValueError("a model takes class labels but the data sampler has none")
 
         self._check_shapes()
-        self.rng = tf.random.Generator.from_seed(seed)
+        self.rng = make_rng(seed)
         self.g_optimizer.build(generator.trainable_variables)
         self.d_optimizer.build(discriminator.trainable_variables)
         self.history = History()
@@ -250,7 +250,7 @@ class GANTrainer:
 
     def _check_shapes(self):
         """Refuse samplers and models that do not fit together, before tracing."""
-        rng = tf.random.Generator.from_seed(0)
+        rng = make_rng(0)
         real = self.data.sample(2, rng)
         x = real[0] if isinstance(real, tuple) else real
         z = self.noise.sample(2, rng)
@@ -452,7 +452,7 @@ class GANTrainer:
     def generate(self, n, labels=None, seed=None):
         """``n`` generated samples as a NumPy array (labels for a conditional G)."""
         n = check_positive_int("n", n)
-        rng = self.rng if seed is None else tf.random.Generator.from_seed(seed)
+        rng = self.rng if seed is None else make_rng(seed)
         z = self.noise.sample(n, rng)
         if self.g_takes_labels:
             if labels is None:

@@ -65,3 +65,17 @@ def test_array_sampler_draws_rows_and_labels_together():
 def test_array_sampler_refuses_bad_arrays(x, y, match):
     with pytest.raises(ValueError, match=match):
         data.ArraySampler(x, y, num_classes=3 if match == "labels must lie" else None)
+
+
+def test_nearby_seeds_give_unrelated_streams():
+    """tf.random.Generator.from_seed(n) and (n + 1) share a stream shifted by four
+    numbers; make_rng must not."""
+    s = data.GaussianSampler(0.0, 1.0)
+    a, b = s.numpy(64, seed=1).ravel(), s.numpy(64, seed=2).ravel()
+    for shift in range(0, 9):
+        assert not np.allclose(a[shift:], b[:64 - shift])
+        assert not np.allclose(b[shift:], a[:64 - shift])
+    assert abs(np.corrcoef(a, b)[0, 1]) < 0.5
+    np.testing.assert_array_equal(s.numpy(8, seed=5), s.numpy(8, seed=5))
+    with pytest.raises(ValueError, match="seed"):
+        data.make_rng(-1)
