@@ -1,0 +1,179 @@
+"""The Keras chapter's data: vectors of 200 numbers drawn from N(mu, sigma**2).
+
+The chapter's GAN (in :mod:`helpers.keras_classic`, written the chapter's way)
+and the same networks trained by :class:`helpers.training.GANTrainer` are
+judged here by the same numbers and drawn by the same pictures:
+
+- the pooled entries: every number of every vector in one histogram, and the
+  Wasserstein-1 distance between the real and the generated pool;
+- each vector's own mean and standard deviation: a real vector's mean is mu
+  give or take sigma / sqrt(200), its standard deviation sigma give or take
+  sigma / sqrt(400).
+"""
+import numpy as np
+
+from . import seed_everything
+from .data import GaussianSampler, NoiseSampler
+from .metrics import wasserstein_1d
+from .models import vector_discriminator, vector_generator
+from .plots import FAKE_COLOR, REAL_COLOR, smooth
+from .training import GANTrainer
+
+#: what the notebook, its tests and its benchmark share
+DIM = 200
+HIDDEN = 256
+DEFAULTS = {"optimizer": "rmsprop", "learning_rate": 5e-4, "batch_size": 32, "steps": 3000}
+
+#: the bounds the trained generator must meet, in units of sigma (see the notebook)
+MEAN_TOLERANCE = 0.3   # |average per-vector mean - mu| < 0.3 sigma
+STD_TOLERANCE = 0.3    # |average per-vector std - sigma| < 0.3 sigma
+W1_BOUND = 0.3         # Wasserstein-1 of the pooled entries < 0.3 sigma
+
+
+def vector_trainer(mu=3.0, sigma=1.0, output="linear", optimizer=DEFAULTS["optimizer"],
+                   learning_rate=DEFAULTS["learning_rate"],
+                   batch_size=DEFAULTS["batch_size"], seed=0, dim=DIM, hidden=HIDDEN):
+    """A fresh :class:`GANTrainer` for the chapter's networks on N(mu, sigma) vectors.
+
+    G: z ~ U(-1, 1)^dim -> Dense(hidden) relu -> Dense(dim) -> ``output``;
+    D: x -> Dense(hidden) relu -> a logit; the non-saturating loss, which is
+    what the chapter's binary cross-entropy with "real" labels for G amounts to.
+    """
+    seed_everything(seed)
+    trainer = GANTrainer(vector_generator(dim, hidden, output), vector_discriminator(dim, hidden),
+                         GaussianSampler(mu, sigma, dim), NoiseSampler(dim, "uniform"),
+                         loss="non_saturating", optimizer=optimizer,
+                         learning_rate=learning_rate, batch_size=batch_size,
+                         seed=seed)
+    trainer.seed = seed
+    return trainer
+
+
+def _as_vectors(name, x):
+    a = np.asarray(x, dtype=np.float64)
+    if a.ndim != 2 or a.shape[0] < 2 or a.shape[1] < 2:
+        raise ValueError(f"{name} must be at least 2 vectors of at least 2 numbers, "
+                         f"shape (n, dim); got shape {a.shape}")
+    if not np.all(np.isfinite(a)):
+        raise ValueError(f"{name} contains NaN or infinite values")
+    return a
+
+
+def vector_summary(real, fake):
+    """Numbers that compare generated vectors with real ones.
+
+    Returns a dict: ``mean`` and ``std`` (averages over the generated vectors
+    of each vector's own mean and standard deviation), ``mean_spread`` (how
+    much those per-vector means vary), the same three for the real vectors
+    with a ``real_`` prefix, ``w1`` (Wasserstein-1 of the pooled entries) and
+    ``outside_01`` / ``real_outside_01`` (share of entries outside (0, 1)).
+    """
+    real = _as_vectors("real", real)
+    fake = _as_vectors("fake", fake)
+    if real.shape[1] != fake.shape[1]:
+        raise ValueError(f"real and fake vectors differ in length: "
+                         f"{real.shape[1]} and {fake.shape[1]}")
+    out = {}
+    for prefix, x in (("", fake), ("real_", real)):
+        means, stds = x.mean(axis=1), x.std(axis=1)
+        out[prefix + "mean"] = float(means.mean())
+        out[prefix + "std"] = float(stds.mean())
+        out[prefix + "mean_spread"] = float(means.std())
+        out[prefix + "outside_01"] = float(np.mean((x <= 0) | (x >= 1)))
+    out["w1"] = wasserstein_1d(real.ravel(), fake.ravel())
+    return out
+
+
+def check_learned(summary, mu, sigma):
+    """The notebook's teaching result as a list of failures (empty when it holds)."""
+    problems = []
+    if not abs(summary["mean"] - mu) < MEAN_TOLERANCE * sigma:
+        problems.append(f"average per-vector mean {summary['mean']:.3f} is not within "
+                        f"{MEAN_TOLERANCE * sigma:g} of mu = {mu:g}")
+    if not abs(summary["std"] - sigma) < STD_TOLERANCE * sigma:
+        problems.append(f"average per-vector std {summary['std']:.3f} is not within "
+                        f"{STD_TOLERANCE * sigma:g} of sigma = {sigma:g}")
+    if not summary["w1"] < W1_BOUND * sigma:
+        problems.append(f"Wasserstein-1 {summary['w1']:.3f} is not below {W1_BOUND * sigma:g}")
+    return problems
+
+
+# --- pictures --------------------------------------------------------------------
+
+def _pdf(mu, sigma):
+    return lambda x: np.exp(-0.5 * ((x - mu) / sigma) ** 2) / (sigma * np.sqrt(2 * np.pi))
+
+
+def plot_entries(real, fake, mu, sigma, ax, title="all entries, pooled", value_range=None):
+    """Histogram of every entry of the real and the generated vectors, and the N(mu, sigma) pdf."""
+    real, fake = np.ravel(real), np.ravel(fake)
+    if value_range is None:
+        lo = min(mu - 4 * sigma, np.percentile(fake, 0.5), 0.0)
+        hi = max(mu + 4 * sigma, np.percentile(fake, 99.5), 1.0)
+        value_range = (lo, hi)
+    edges = np.linspace(*value_range, 81)
+    ax.hist(real, bins=edges, density=True, histtype="stepfilled", alpha=0.35,
+            color=REAL_COLOR, label="real")
+    ax.hist(np.clip(fake, *value_range), bins=edges, density=True, histtype="step", lw=2,
+            color=FAKE_COLOR, label="generated")
+    xs = np.linspace(*value_range, 300)
+    ax.plot(xs, _pdf(mu, sigma)(xs), "k--", lw=1, label=f"N({mu:g}, {sigma:g}²)")
+    ax.axvspan(0, 1, color="0.85", zorder=0, label="(0, 1): a sigmoid's range")
+    ax.set_xlim(*value_range)
+    ax.set_xlabel("entry value")
+    ax.set_ylabel("density")
+    ax.set_title(title)
+    ax.legend(fontsize="x-small", loc="upper left")
+    return ax
+
+
+def plot_moments(real, fake, mu, sigma, ax, title="each vector's mean and std"):
+    """One dot per vector: its own mean (x) against its own standard deviation (y)."""
+    # the tight real cloud is drawn last, on top of the generated dots
+    for x, color, label in ((fake, FAKE_COLOR, "generated"), (real, REAL_COLOR, "real")):
+        x = np.asarray(x)
+        ax.scatter(x.mean(axis=1), x.std(axis=1), s=6, alpha=0.5, color=color, label=label)
+    ax.axvline(mu, color="k", lw=0.8, ls="--")
+    ax.axhline(sigma, color="k", lw=0.8, ls="--")
+    ax.plot([mu], [sigma], "k+", ms=12, label=f"(mu, sigma) = ({mu:g}, {sigma:g})")
+    ax.set_xlabel("mean of one vector")
+    ax.set_ylabel("std of one vector")
+    ax.set_title(title)
+    ax.legend(fontsize="x-small", loc="best")
+    return ax
+
+
+def plot_loss_curves(losses, ax, title="losses", window=None):
+    """D's and G's loss per step, smoothed (``losses``: a History or a dict of arrays)."""
+    for key, color in (("d_loss", "tab:blue"), ("g_loss", "tab:orange")):
+        if key in losses:
+            values = np.asarray(losses[key], dtype=np.float64)
+            w = window or max(1, len(values) // 50)
+            ax.plot(np.arange(1, len(values) + 1), smooth(values, w), color=color, label=key)
+    ax.set_xlabel("step")
+    ax.set_ylabel("loss")
+    ax.set_title(title)
+    ax.legend(fontsize="x-small")
+    return ax
+
+
+def plot_vectors(real, fake, mu, sigma, losses=None, fig=None, title=None):
+    """The chapter's picture and ours: pooled entries, per-vector moments, (losses).
+
+    Draws onto ``fig`` (a matplotlib Figure, safe from the panel's thread) or a
+    new pyplot figure; returns the figure.
+    """
+    ncols = 3 if losses is not None else 2
+    if fig is None:
+        import matplotlib.pyplot as plt
+
+        fig = plt.figure(figsize=(4.2 * ncols, 3.4))
+    axes = fig.subplots(1, ncols)
+    plot_entries(real, fake, mu, sigma, axes[0])
+    plot_moments(real, fake, mu, sigma, axes[1])
+    if losses is not None:
+        plot_loss_curves(losses, axes[2])
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
