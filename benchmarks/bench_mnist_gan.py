@@ -1,0 +1,95 @@
+"""How fast the MNIST GAN trains on this CPU, and how fast it could.
+
+    PYTHONPATH=. python benchmarks/bench_mnist_gan.py [--widths classroom chapter]
+                                                      [--batch-size 32] [--steps 200]
+
+For each size of the notebook's GAN (``helpers.mnist_gan``) it prints the
+measured milliseconds per training step, the floating-point operations a step
+needs (counted from the layer shapes, see ``helpers.mnist_gan.step_flops``),
+this CPU's float32 matrix-multiply speed (measured here with TensorFlow, the
+same library and threads the step uses) and from those two the FLOP-bound
+ceiling: the fastest a step could be if every operation ran at matmul speed.
+The last column is the share of that speed the training step achieves.
+"""
+import argparse
+import os
+import sys
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+import tensorflow as tf  # noqa: E402
+
+from helpers.mnist import load_mnist  # noqa: E402
+from helpers.mnist_gan import forward_macs, make_mnist_gan, step_flops  # noqa: E402
+
+
+def matmul_gflops(n=1024, repeats=20, rounds=5):
+    """Best float32 GFLOP/s of an n x n matmul over a few rounds."""
+    a = tf.random.uniform((n, n), dtype=tf.float32)
+    b = tf.random.uniform((n, n), dtype=tf.float32)
+
+    @tf.function
+    def run(a, b):
+        acc = tf.zeros((n, n))
+        for _ in tf.range(repeats):
+            acc += tf.matmul(a, b)
+        return acc
+
+    run(a, b).numpy()  # trace and warm up
+    best = 0.0
+    for _ in range(rounds):
+        start = time.perf_counter()
+        run(a, b).numpy()
+        took = time.perf_counter() - start
+        best = max(best, 2.0 * n ** 3 * repeats / took / 1e9)
+    return best
+
+
+def time_steps(trainer, steps, rounds=3):
+    """Best milliseconds per step over ``rounds`` runs of ``steps`` steps."""
+    trainer.train(20, progress=False, chunk=20)  # trace the compiled chunk
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.perf_counter()
+        trainer.train(steps, progress=False, chunk=steps)
+        best = min(best, (time.perf_counter() - start) / steps * 1e3)
+    return best
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--widths", nargs="+", default=["classroom", "chapter"],
+                        choices=["classroom", "chapter"])
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--steps", type=int, default=200,
+                        help="steps per timed round (the chapter size is ~12x slower)")
+    args = parser.parse_args(argv)
+    if args.batch_size < 1 or args.steps < 1:
+        parser.error("--batch-size and --steps must be positive")
+
+    data = load_mnist(source="sample", verbose=False)
+    print(f"TensorFlow {tf.__version__}, {os.cpu_count()} CPU cores, "
+          f"threads intra {tf.config.threading.get_intra_op_parallelism_threads() or 'auto'}")
+    peak = matmul_gflops()
+    print(f"float32 matmul 1024x1024: {peak:.1f} GFLOP/s (best of 5)")
+    print(f"{'widths':10s} {'G MMAC':>7s} {'D MMAC':>7s} {'GFLOP/step':>10s} "
+          f"{'ms/step':>8s} {'ceiling ms':>10s} {'achieved':>9s}")
+    for widths in args.widths:
+        trainer = make_mnist_gan(data.x, widths=widths, optimizer="nesterov",
+                                 learning_rate=1e-3, batch_size=args.batch_size)
+        steps = args.steps if widths == "classroom" else max(10, args.steps // 10)
+        ms = time_steps(trainer, steps)
+        flops = step_flops(trainer.generator, trainer.discriminator, args.batch_size)
+        ceiling_ms = flops / (peak * 1e9) * 1e3
+        print(f"{widths:10s} {forward_macs(trainer.generator) / 1e6:7.2f} "
+              f"{forward_macs(trainer.discriminator) / 1e6:7.2f} {flops / 1e9:10.3f} "
+              f"{ms:8.1f} {ceiling_ms:10.2f} {ceiling_ms / ms:9.1%}")
+    print("ceiling = FLOPs per step / matmul FLOP/s; achieved = ceiling / measured. "
+          "The machine may be shared: timings are best of 3 rounds.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,218 @@
+"""The Keras MNIST chapter's GAN, for Keras 3, and what draws it while it trains.
+
+The generator and discriminator follow the chapter layer by layer; their widths
+are arguments so a notebook can shrink them to fit a CPU budget.
+:data:`CHAPTER_WIDTHS` are the chapter's; :data:`CLASSROOM_WIDTHS` a quarter of
+the channels (about 14 times fewer operations per training step), which is what the
+notebook trains by default on two CPU cores.
+
+As in the rest of ``helpers``, the discriminator ends in a logit: the
+chapter's final sigmoid lives inside the loss (``helpers.losses``).
+"""
+import keras
+import numpy as np
+from keras import layers
+
+from .data import ArraySampler, NoiseSampler
+from .training import Callback, GANTrainer
+from .validation import check_positive_int
+
+NOISE_DIM = 100
+ACTIVATIONS = ("tanh", "relu", "leaky_relu", "sigmoid", "linear")
+
+#: the chapter's sizes
+CHAPTER_WIDTHS = {"g_dense": 1024, "g_channels": 128, "g_filters": 64,
+                  "d_filters": (64, 128), "d_dense": 1024}
+#: a quarter of the chapter's channels (units of the dense layers too)
+CLASSROOM_WIDTHS = {"g_dense": 256, "g_channels": 32, "g_filters": 16,
+                    "d_filters": (16, 32), "d_dense": 256}
+
+
+def _check_activation(name, value):
+    if value not in ACTIVATIONS:
+        raise ValueError(f"{name} must be one of {ACTIVATIONS}, got {value!r}")
+    return value
+
+
+def _widths(widths, overrides):
+    if isinstance(widths, str):
+        named = {"chapter": CHAPTER_WIDTHS, "classroom": CLASSROOM_WIDTHS}
+        if widths not in named:
+            raise ValueError(f"widths must be 'chapter', 'classroom' or a dict, got {widths!r}")
+        widths = named[widths]
+    out = {**CHAPTER_WIDTHS, **dict(widths or {}), **overrides}
+    unknown = set(out) - set(CHAPTER_WIDTHS)
+    if unknown:
+        raise ValueError(f"unknown width(s) {sorted(unknown)}; known: {sorted(CHAPTER_WIDTHS)}")
+    for key, value in out.items():
+        for v in (value if isinstance(value, tuple) else (value,)):
+            check_positive_int(key, v)
+    return out
+
+
+def mnist_generator(widths="classroom", activation="tanh", output_activation="tanh",
+                    noise_dim=NOISE_DIM, **overrides):
+    """z (100) -> dense -> dense 7*7*C + batch norm -> reshape -> upsample ->
+    5x5 conv -> upsample -> 5x5 conv to one channel -> (28, 28, 1).
+
+    ``activation`` is used after every hidden layer (the chapter: tanh),
+    ``output_activation`` at the end (the chapter: tanh, whose range [-1, 1]
+    is the data's range).
+    """
+    w = _widths(widths, overrides)
+    act = _check_activation("activation", activation)
+    out_act = _check_activation("output_activation", output_activation)
+    c = w["g_channels"]
+    return keras.Sequential([
+        keras.Input((check_positive_int("noise_dim", noise_dim),)),
+        layers.Dense(w["g_dense"], activation=act),
+        layers.Dense(c * 7 * 7),
+        layers.BatchNormalization(),
+        layers.Activation(act),
+        layers.Reshape((7, 7, c)),
+        layers.UpSampling2D(2),
+        layers.Conv2D(w["g_filters"], 5, padding="same", activation=act),
+        layers.UpSampling2D(2),
+        layers.Conv2D(1, 5, padding="same", activation=out_act),
+    ], name=f"generator_{act}")
+
+
+def mnist_discriminator(widths="classroom", activation="tanh", **overrides):
+    """(28, 28, 1) -> 5x5 conv -> max pool -> 5x5 conv -> max pool -> dense -> logit."""
+    w = _widths(widths, overrides)
+    act = _check_activation("activation", activation)
+    f1, f2 = w["d_filters"]
+    return keras.Sequential([
+        keras.Input((28, 28, 1)),
+        layers.Conv2D(f1, 5, padding="same", activation=act),
+        layers.MaxPooling2D(2),
+        layers.Conv2D(f2, 5, activation=act),
+        layers.MaxPooling2D(2),
+        layers.Flatten(),
+        layers.Dense(w["d_dense"], activation=act),
+        layers.Dense(1),  # a logit: the sigmoid is inside the loss
+    ], name="discriminator")
+
+
+def make_mnist_gan(images, *, widths="classroom", activation="tanh",
+                   output_activation=None, optimizer="nesterov", learning_rate=5e-4,
+                   d_learning_rate=None, batch_size=32, loss="non_saturating", seed=0):
+    """A :class:`helpers.training.GANTrainer` for the chapter's GAN on ``images``.
+
+    ``images``: (n, 28, 28, 1) in [-1, 1]. The noise is U(-1, 1) in 100
+    dimensions, as in the chapter. ``output_activation`` defaults to
+    ``activation`` (the chapter's experiment swaps every tanh of G for relu).
+    """
+    images = np.asarray(images, np.float32)
+    if images.ndim != 4 or images.shape[1:] != (28, 28, 1):
+        raise ValueError(f"images must have shape (n, 28, 28, 1), got {images.shape}")
+    if images.min() < -1.0 - 1e-6 or images.max() > 1.0 + 1e-6:
+        raise ValueError(f"images must lie in [-1, 1] (scale='tanh'), "
+                         f"got {images.min():.3g}..{images.max():.3g}")
+    keras.utils.set_random_seed(seed)
+    g = mnist_generator(widths, activation=activation,
+                        output_activation=output_activation or activation)
+    d = mnist_discriminator(widths)
+    return GANTrainer(g, d, ArraySampler(images), NoiseSampler(NOISE_DIM, kind="uniform"),
+                      loss=loss, optimizer=optimizer, learning_rate=learning_rate,
+                      d_learning_rate=d_learning_rate, batch_size=batch_size, seed=seed)
+
+
+# --- watching it train ---------------------------------------------------------
+
+class ImageGrid(Callback):
+    """Every ``every`` steps: generate ``n`` digits from fixed noise, keep the grid
+    (``frames``, ``steps``), optionally score them with a digit evaluator
+    (``scores``) and, with ``live=True``, redraw one picture in the notebook.
+    """
+
+    def __init__(self, every=200, n=36, seed=1234, evaluator=None, score_n=500,
+                 live=True, figsize=(3.2, 3.2)):
+        self.every = check_positive_int("every", every)
+        self.n = check_positive_int("n", n)
+        self.seed = seed
+        self.evaluator = evaluator
+        self.score_n = check_positive_int("score_n", score_n)
+        self.live = live
+        self.figsize = figsize
+        self.frames, self.steps, self.scores = [], [], []
+        self._next = 0
+        self._handle = None
+
+    def _grab(self, trainer):
+        self.frames.append(trainer.generate(self.n, seed=self.seed))
+        self.steps.append(trainer.step)
+        if self.evaluator is not None:
+            self.scores.append(self.evaluator.scores(
+                trainer.generate(self.score_n, seed=self.seed + 1)))
+        if self.live:
+            self._show()
+
+    def _show(self):
+        from IPython.display import Image, display
+
+        from .plots import figure_to_png, image_grid, new_figure
+
+        fig, ax = new_figure(1, figsize=self.figsize)
+        title = f"step {self.steps[-1]}"
+        if self.scores:
+            title += f": {self.scores[-1]['readable']:.0%} readable"
+        image_grid(self.frames[-1], ax=ax, title=title)
+        png = Image(figure_to_png(fig, dpi=72))
+        if self._handle is None:
+            self._handle = display(png, display_id=True)
+        else:
+            self._handle.update(png)
+
+    def on_train_begin(self, trainer):
+        self._handle = None
+        if not self.steps or self.steps[-1] != trainer.step:
+            self._grab(trainer)
+        self._next = trainer.step + self.every
+
+    def on_chunk_end(self, trainer, logs):
+        if trainer.step >= self._next:
+            self._next = trainer.step + self.every
+            self._grab(trainer)
+
+    def on_train_end(self, trainer):
+        if self.steps[-1] != trainer.step:
+            self._grab(trainer)
+
+    def score_history(self, key="readable"):
+        """(steps, values) of one score over the run."""
+        if not self.scores:
+            raise ValueError("no scores recorded: give the callback an evaluator")
+        return np.array(self.steps), np.array([s[key] for s in self.scores])
+
+
+# --- what a step costs -----------------------------------------------------------
+
+def forward_macs(model):
+    """Multiply-adds of one example's forward pass through the Dense and Conv2D
+    layers of ``model`` (batch norm, activations, pooling and upsampling are
+    elementwise and cost comparatively little; they are not counted)."""
+    total = 0
+    for layer in model.layers:
+        if isinstance(layer, layers.Dense):
+            total += int(layer.kernel.shape[0]) * int(layer.kernel.shape[1])
+        elif isinstance(layer, layers.Conv2D):
+            kh, kw, cin, cout = (int(s) for s in layer.kernel.shape)
+            oh, ow = (int(s) for s in layer.output.shape[1:3])
+            total += oh * ow * kh * kw * cin * cout
+    return total
+
+
+def step_flops(generator, discriminator, batch_size):
+    """Floating-point operations (2 per multiply-add) of one GANTrainer step.
+
+    A backward pass costs about twice its forward pass (one product for the
+    gradient of the weights, one for the gradient of the inputs). Per example:
+    the D update runs G forward once and D forward + backward on a real and a
+    fake batch (1 G + 2 * 3 D); the G update runs G and D forward, back through
+    D to its input (about 1 D) and back through G (2 G): 3 G + 2 D.
+    Together (4 G + 8 D) forward passes' worth per example.
+    """
+    batch_size = check_positive_int("batch_size", batch_size)
+    g, d = forward_macs(generator), forward_macs(discriminator)
+    return 2 * batch_size * (4 * g + 8 * d)

@@ -1,0 +1,102 @@
+"""helpers.mnist_gan: the chapter's networks, the trainer it builds, the image callback."""
+import numpy as np
+import pytest
+
+from helpers.mnist import load_mnist_holdout
+from helpers.mnist_gan import (CHAPTER_WIDTHS, ImageGrid, make_mnist_gan, mnist_discriminator,
+                               mnist_generator)
+
+
+@pytest.fixture(scope="module")
+def digits():
+    return load_mnist_holdout(scale="tanh").x[:256]
+
+
+def _weights(variables):
+    return [v.numpy().copy() for v in variables]
+
+
+def _changed(before, variables):
+    return [not np.array_equal(b, v.numpy()) for b, v in zip(before, variables)]
+
+
+def test_chapter_widths_give_the_chapter_shapes():
+    g = mnist_generator("chapter")
+    shapes = [tuple(layer.output.shape[1:]) for layer in g.layers]
+    assert shapes[0] == (CHAPTER_WIDTHS["g_dense"],)
+    assert (7, 7, 128) in shapes and (14, 14, 64) in shapes
+    assert shapes[-1] == (28, 28, 1)
+    d = mnist_discriminator("chapter")
+    d_shapes = [tuple(layer.output.shape[1:]) for layer in d.layers]
+    # 5x5 'same' conv, pool, 5x5 'valid' conv, pool, flatten, dense 1024, logit
+    assert d_shapes[:4] == [(28, 28, 64), (14, 14, 64), (10, 10, 128), (5, 5, 128)]
+    assert d_shapes[-2:] == [(1024,), (1,)]
+    assert d.layers[-1].get_config()["activation"] == "linear"  # a logit, not a sigmoid
+
+
+def test_output_ranges_follow_the_output_activation():
+    z = np.random.default_rng(0).uniform(-1, 1, (64, 100)).astype(np.float32)
+    tanh_out = mnist_generator("classroom")(z, training=False).numpy()
+    assert tanh_out.shape == (64, 28, 28, 1)
+    assert tanh_out.min() >= -1 and tanh_out.max() <= 1
+    relu_out = mnist_generator("classroom", activation="relu",
+                               output_activation="relu")(z, training=False).numpy()
+    assert relu_out.min() >= 0  # relu can never draw the -1 background: the gray failure
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: mnist_generator("huge"), "'huge'"),
+    (lambda: mnist_generator(activation="swish"), "activation.*'swish'"),
+    (lambda: mnist_discriminator(d_dense=0), "d_dense"),
+    (lambda: mnist_generator(g_depth=3), "unknown width"),
+])
+def test_bad_arguments_are_named(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+def test_make_mnist_gan_checks_the_images(digits):
+    with pytest.raises(ValueError, match=r"\(n, 28, 28, 1\)"):
+        make_mnist_gan(digits[..., 0])
+    with pytest.raises(ValueError, match=r"\[-1, 1\]"):
+        make_mnist_gan((digits + 1) * 127.5)
+
+
+def test_each_update_changes_only_its_own_network(digits):
+    """What the chapter's ``trainable`` flips were meant to do, checked."""
+    t = make_mnist_gan(digits, optimizer="nesterov", learning_rate=1e-2, batch_size=16)
+    g_vars, d_vars = t.generator.trainable_variables, t.discriminator.trainable_variables
+    g0, d0 = _weights(g_vars), _weights(d_vars)
+    t._d_update()
+    assert all(_changed(d0, d_vars)), "the discriminator step left a D weight unchanged"
+    assert not any(_changed(g0, g_vars)), "the discriminator step changed G's weights"
+    g1, d1 = _weights(g_vars), _weights(d_vars)
+    t._g_update()
+    assert all(_changed(g1, g_vars)), "the generator step left a G weight unchanged"
+    assert not any(_changed(d1, d_vars)), "the generator step changed D's weights"
+
+
+def test_a_short_run_and_the_image_grid(digits):
+    class FakeEvaluator:
+        def __init__(self):
+            self.calls = []
+
+        def scores(self, images):
+            self.calls.append(images.shape)
+            return {"readable": float(np.mean(images > 0))}
+
+    ev = FakeEvaluator()
+    t = make_mnist_gan(digits, batch_size=16, seed=3)
+    grid = ImageGrid(every=10, n=9, evaluator=ev, score_n=20, live=False)
+    t.train(25, callbacks=[grid], chunk=5, progress=False)
+    assert t.status == "finished" and t.step == 25
+    assert np.all(np.isfinite(t.history["d_loss"])) and np.all(np.isfinite(t.history["g_loss"]))
+    assert grid.steps == [0, 10, 20, 25]
+    assert all(f.shape == (9, 28, 28, 1) for f in grid.frames)
+    assert ev.calls == [(20, 28, 28, 1)] * 4
+    steps, readable = grid.score_history()
+    assert list(steps) == grid.steps and readable.shape == (4,)
+    # the grid uses fixed noise: the untouched generator draws the same frame again
+    np.testing.assert_allclose(t.generate(9, seed=grid.seed), grid.frames[-1], atol=1e-6)
+    with pytest.raises(ValueError, match="evaluator"):
+        ImageGrid(live=False).score_history()
