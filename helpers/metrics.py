@@ -52,3 +52,67 @@ def moments(samples, axis=None):
     a = np.asarray(samples, dtype=np.float64)
     return float(np.mean(a, axis=axis)) if axis is None else np.mean(a, axis=axis), \
         float(np.std(a, axis=axis)) if axis is None else np.std(a, axis=axis)
+
+
+# --- images: how close to the real faces, how varied ---------------------------
+
+def _as_flat_images(name, images, min_count=1):
+    a = np.asarray(images, dtype=np.float64)
+    if a.ndim < 2:
+        raise ValueError(f"{name} must be images of shape (n, ...), got shape {a.shape}")
+    if len(a) < min_count:
+        raise ValueError(f"{name} needs at least {min_count} images, got {len(a)}")
+    if not np.all(np.isfinite(a)):
+        raise ValueError(f"{name} contains NaN or infinite values")
+    return a.reshape(len(a), -1)
+
+
+def pairwise_rms_distance(a, b):
+    """Matrix of root-mean-square pixel distances between every image of ``a`` and of ``b``.
+
+    In the images' own units: for pictures in [-1, 1], 0 means identical and
+    2 means black against white everywhere.
+    """
+    a = _as_flat_images("a", a)
+    b = _as_flat_images("b", b)
+    if a.shape[1] != b.shape[1]:
+        raise ValueError(f"images of different sizes: {a.shape[1]} and {b.shape[1]} values each")
+    sq = (a * a).sum(1)[:, None] + (b * b).sum(1)[None, :] - 2.0 * a @ b.T
+    return np.sqrt(np.maximum(sq, 0.0) / a.shape[1])
+
+
+def nearest_real_distance(fake, real):
+    """Mean over generated images of the RMS distance to the closest real image.
+
+    Large for noise or blur; as small as the real images are to one another
+    (:func:`nearest_real_baseline`) when G makes face-like pictures; close to
+    0 only if G copies training images.
+    """
+    return float(pairwise_rms_distance(fake, real).min(axis=1).mean())
+
+
+def nearest_real_baseline(real):
+    """The same figure for the real images themselves, each compared with the
+    *other* real images (leave one out): the value a generator of new,
+    different faces would reach."""
+    d = pairwise_rms_distance(_as_flat_images("real", real, min_count=2), real)
+    np.fill_diagonal(d, np.inf)
+    return float(d.min(axis=1).mean())
+
+
+def mean_pairwise_distance(images):
+    """Mean RMS distance over all pairs of different images: 0 when every image
+    is the same (mode collapse)."""
+    x = _as_flat_images("images", images, min_count=2)
+    d = pairwise_rms_distance(x, x)
+    return float(d[np.triu_indices(len(x), 1)].mean())
+
+
+def diversity_ratio(fake, real):
+    """:func:`mean_pairwise_distance` of the generated images over that of the
+    real ones: about 1 for a generator as varied as the data, near 0 for mode
+    collapse, above 1 for noise."""
+    spread = mean_pairwise_distance(real)
+    if spread == 0:
+        raise ValueError("the real images are all identical; the ratio is undefined")
+    return mean_pairwise_distance(fake) / spread

@@ -1,0 +1,128 @@
+"""Face data: the built-in LFW faces and a folder of the user's own images."""
+import numpy as np
+import pytest
+from PIL import Image
+
+from helpers.faces import (lfw_faces, list_images, load_face_folder, load_faces,
+                           scale_images, unscale_images)
+
+
+def _write_faces(folder, n=5, size=(40, 30), mode="RGB"):
+    """n small images whose brightness grows with the index."""
+    folder.mkdir(exist_ok=True)
+    for i in range(n):
+        value = 40 * i + 20
+        Image.new(mode, size, (value,) * 3 if mode == "RGB" else value).save(
+            folder / f"face_{i:03d}.png")
+    return folder
+
+
+def test_lfw_faces_are_the_hundred_faces_in_unit_range():
+    from skimage.data import lfw_subset
+
+    faces = lfw_faces()
+    assert faces.shape == (100, 25, 25, 1) and faces.dtype == np.float32
+    assert 0.0 <= faces.min() and faces.max() <= 1.0
+    # the first 100 images of the subset, not the 100 non-faces after them
+    np.testing.assert_allclose(faces[..., 0], lfw_subset()[:100], atol=1e-6)
+
+
+def test_lfw_faces_resize():
+    faces = lfw_faces(size=32)
+    assert faces.shape == (100, 32, 32, 1)
+    assert 0.0 <= faces.min() and faces.max() <= 1.0
+
+
+def test_load_faces_default_says_which_data_and_scales(capsys):
+    x = load_faces()
+    line = capsys.readouterr().out.strip()
+    assert "LFW" in line and "100" in line and "\n" not in line
+    assert x.shape == (100, 25, 25, 1)
+    assert x.min() >= -1.0 and x.max() <= 1.0 and x.min() < -0.9 and x.max() > 0.9
+    load_faces(verbose=False)
+    assert capsys.readouterr().out == ""
+
+
+def test_load_faces_from_a_folder_of_pngs(tmp_path, capsys):
+    folder = _write_faces(tmp_path / "faces", n=5)
+    x = load_faces(folder, size=16)
+    assert str(folder) in capsys.readouterr().out
+    assert x.shape == (5, 16, 16, 1)
+    # sorted order, brightness 20, 60, ... scaled from [0, 255] to [-1, 1]
+    expected = 2 * (40 * np.arange(5) + 20) / 255 - 1
+    np.testing.assert_allclose(x.mean(axis=(1, 2, 3)), expected, atol=0.01)
+
+
+def test_folder_colour_crop_limit_and_subfolders(tmp_path):
+    folder = _write_faces(tmp_path / "faces", n=4)
+    _write_faces(folder / "more", n=2)
+    (folder / "notes.txt").write_text("not an image")
+    assert len(list_images(folder)) == 6
+    x = load_face_folder(folder, size=8, color=True, limit=3)
+    assert x.shape == (3, 8, 8, 3)
+    # a 40x30 image is cropped to its centred 30x30 square, so no padding appears
+    assert np.allclose(x[1], x[1, 0, 0])
+
+
+def test_missing_folder_raises_file_not_found(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no folder"):
+        load_faces(tmp_path / "nowhere")
+
+
+def test_empty_folder_raises_value_error(tmp_path):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "readme.txt").write_text("no pictures here")
+    with pytest.raises(ValueError, match="holds no images"):
+        load_faces(tmp_path / "empty")
+
+
+def test_a_file_instead_of_a_folder(tmp_path):
+    path = tmp_path / "face.png"
+    Image.new("L", (4, 4)).save(path)
+    with pytest.raises(ValueError, match="not a folder"):
+        load_face_folder(path)
+
+
+def test_corrupt_image_is_named(tmp_path):
+    folder = _write_faces(tmp_path / "faces", n=2)
+    (folder / "broken.jpg").write_bytes(b"\xff\xd8 this is not really a jpeg")
+    with pytest.raises(ValueError, match="broken.jpg"):
+        load_face_folder(folder)
+
+
+@pytest.mark.parametrize("size", [0, 4, 1000, 2.5, "32"])
+def test_bad_size_is_refused(tmp_path, size):
+    folder = _write_faces(tmp_path / "faces", n=1)
+    with pytest.raises(ValueError, match="size"):
+        load_face_folder(folder, size=size)
+
+
+def test_colour_lfw_is_refused():
+    with pytest.raises(ValueError, match="grayscale"):
+        load_faces(color=True)
+
+
+def test_scaling_round_trip_and_range_check():
+    x = np.linspace(0, 1, 11, dtype=np.float32).reshape(1, 11, 1, 1)
+    y = scale_images(x)
+    assert y.min() == -1.0 and y.max() == 1.0
+    np.testing.assert_allclose(unscale_images(y), x, atol=1e-6)
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        scale_images(x * 255)
+
+
+def test_a_colour_folder_trains_the_face_gan(tmp_path):
+    """Your own colour photos: load, build the chapter's GAN for their shape, train, sample."""
+    from helpers.face_models import make_face_gan
+
+    rng = np.random.default_rng(0)
+    folder = tmp_path / "celeb"
+    folder.mkdir()
+    for i in range(12):
+        Image.fromarray(rng.integers(0, 256, (20, 24, 3), dtype=np.uint8)).save(
+            folder / f"{i:06d}.jpg")
+    faces = load_faces(folder, size=8, color=True, verbose=False)
+    assert faces.shape == (12, 8, 8, 3)
+    t = make_face_gan(faces, batch_size=4, noise_dim=8, g_widths=(8,), d_widths=(8,))
+    t.train(2, progress=False)
+    assert t.generate(3, seed=0).shape == (3, 8, 8, 3)
