@@ -58,7 +58,10 @@ class TrainingPanel:
         self.runs = []
         self.last_error = None
         self._thread = None
+        self._run = None  # the trainer the current (or last) Train built
+        self._stop_requested = False  # Stop pressed for the current run
         self._last_draw = 0.0
+        self._draw_seconds = 0.0  # how long the last redraw took
         self._lock = threading.Lock()
 
         self.lr_slider = W.FloatLogSlider(
@@ -89,6 +92,13 @@ class TrainingPanel:
         rows += [W.HBox([self.train_button, self.stop_button, self.reset_button, self.progress]),
                  self.status, self.image]
         self.widget = W.VBox(rows)
+        # stable CSS class names, so a browser test can find each part of the panel
+        for part, w in (("panel", self.widget), ("lr", self.lr_slider),
+                        ("optimizer", self.optimizer_dropdown), ("steps", self.steps_box),
+                        ("train", self.train_button), ("stop", self.stop_button),
+                        ("reset", self.reset_button), ("progress", self.progress),
+                        ("status", self.status), ("image", self.image)):
+            w.add_class(f"gan-{part}")
 
     # --- display ---------------------------------------------------------------
     def _ipython_display_(self):
@@ -144,6 +154,8 @@ class TrainingPanel:
                     allowed = [o[1] if isinstance(o, tuple) else o for o in options]
                     if value not in allowed:
                         raise ValueError(f"{key} must be one of {allowed}, got {value!r}")
+                else:
+                    value = _check_control_value(key, w, value)
             else:
                 raise ValueError(f"unknown setting {key!r}; the panel has "
                                  f"{['learning_rate', 'optimizer', 'steps', *self.controls]}")
@@ -159,7 +171,8 @@ class TrainingPanel:
         """Start a fresh run with the current settings (in a thread).
 
         ``wait=True`` blocks until it ends (used by the exercises and tests).
-        Returns the trainer, or None if the run could not start.
+        With ``wait=True`` returns the run's trainer, or None if the run could
+        not start or its ``build`` failed; without, True once the run started.
         """
         with self._lock:
             if self.running:
@@ -172,11 +185,13 @@ class TrainingPanel:
                 self._show_error(str(err))
                 return None
             self._set_running(True, settings["steps"])
+            self._run = None
+            self._stop_requested = False
             self._thread = threading.Thread(target=self._work, args=(settings,), daemon=True)
             self._thread.start()
         if wait:
             self.wait()
-        return self.trainer if wait else True
+        return self._run if wait else True
 
     def wait(self, timeout=None):
         """Block until the current run ends."""
@@ -186,14 +201,17 @@ class TrainingPanel:
 
     def stop(self):
         """Ask the current run to stop; it keeps its history and weights."""
-        if self.trainer is not None and self.running:
-            self.trainer.request_stop()
+        if self.running:
+            # remembered by the panel too: Stop may come while build() still runs
+            self._stop_requested = True
+            if self._run is not None:
+                self._run.request_stop()
             self.status.value = "Stopping after the current chunk..."
 
     def reset(self):
         """Stop any run, put every control back to its default, forget the runs."""
         if self.running:
-            self.trainer.request_stop()
+            self.stop()
             self.wait()
         self.lr_slider.value = self.defaults["learning_rate"]
         self.optimizer_dropdown.value = self.defaults["optimizer"]
@@ -227,18 +245,24 @@ class TrainingPanel:
             self.status.value = f"Run {run_no} ({html.escape(what)}): building..."
             build_args = {k: v for k, v in settings.items() if k != "steps"}
             trainer = self.build(**build_args)
-            self.trainer = trainer
+            self.trainer = self._run = trainer
             self.status.value = f"Run {run_no} ({html.escape(what)}): training..."
             start_step = trainer.step
             panel = self
 
             class _Live:
                 def on_train_begin(self, t):
-                    pass
+                    if panel._stop_requested:  # Stop pressed while building
+                        t.request_stop()
 
                 def on_chunk_end(self, t, logs):
+                    if panel._stop_requested:
+                        t.request_stop()
                     panel.progress.value = min(panel.progress.max, t.step - start_step)
-                    if time.perf_counter() - panel._last_draw > panel.redraw_every:
+                    # a slow picture is drawn less often, so drawing takes at most
+                    # about a third of the time and training the rest
+                    pause = max(panel.redraw_every, 2 * panel._draw_seconds)
+                    if time.perf_counter() - panel._last_draw > pause:
                         panel.redraw()
 
                 def on_train_end(self, t):
@@ -271,7 +295,30 @@ class TrainingPanel:
 
         if self.trainer is None:
             return
+        start = time.perf_counter()
         fig = Figure(figsize=self.figsize)
         self.draw(fig, self)
         self.image.value = figure_to_png(fig)
         self._last_draw = time.perf_counter()
+        self._draw_seconds = self._last_draw - start
+
+
+def _check_control_value(key, widget, value):
+    """Refuse a value an extra control (slider, checkbox, text) cannot hold,
+    instead of letting the widget clamp it or raise a TraitError."""
+    import numbers
+
+    from traitlets import TraitError
+
+    low, high = getattr(widget, "min", None), getattr(widget, "max", None)
+    if isinstance(widget, W.FloatLogSlider):  # its min and max are exponents
+        low, high = widget.base ** low, widget.base ** high
+    if (isinstance(value, numbers.Real) and not isinstance(value, bool)
+            and low is not None and high is not None and not low <= value <= high):
+        raise ValueError(f"{key} must lie in [{low}, {high}], got {value!r}")
+    try:
+        return widget.traits()["value"].validate(widget, value)
+    except TraitError:
+        kind = type(widget.value).__name__
+        raise ValueError(f"{key} must be a {kind} like {widget.value!r}, "
+                         f"got {value!r}") from None
