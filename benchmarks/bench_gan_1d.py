@@ -54,12 +54,17 @@ def keras_run(steps, seed):
     D_logit = models.gaussian_discriminator()
     D = keras.Sequential([D_logit, keras.layers.Activation("sigmoid")])
     D.compile(optimizer=keras.optimizers.SGD(0.005), loss="binary_crossentropy")
-    D.trainable = False
-    gan = keras.Sequential([G, D])
-    gan.compile(optimizer=keras.optimizers.SGD(0.005), loss="binary_crossentropy")
     rng = np.random.default_rng(seed)
     ones, zeros = np.ones((BATCH, 1), np.float32), np.zeros((BATCH, 1), np.float32)
     labels = np.concatenate([ones, zeros])
+    # Keras 3 fixes a model's trainable weights at its first training call after
+    # compile(): D trains once while trainable, and only then is frozen for the
+    # combined model (the other order leaves D with nothing to train)
+    D.train_on_batch(np.concatenate([rng.normal(4.0, 0.5, (BATCH, 1)),
+                                     rng.normal(0.0, 1.0, (BATCH, 1))]).astype(np.float32), labels)
+    D.trainable = False
+    gan = keras.Sequential([G, D])
+    gan.compile(optimizer=keras.optimizers.SGD(0.005), loss="binary_crossentropy")
 
     def one_step():
         x = rng.normal(4.0, 0.5, (BATCH, 1)).astype(np.float32)
