@@ -70,6 +70,44 @@ def least_squares_g_loss(fake_scores):
     return 0.5 * _mean(tf.square(fake_scores - 1.0))
 
 
+def wasserstein_label_loss(y_label, y_pred):
+    """L = -y_label * (1/m) sum_i y_pred_i: the chapter's form, with y_label = +1
+    for real and -1 for fake. Its real and fake halves add up to
+    :func:`wasserstein_d_loss`; with y_label = +1 on G(z) it is
+    :func:`wasserstein_g_loss`."""
+    return -tf.cast(y_label, tf.float32) * _mean(y_pred)
+
+
+# --- the auxiliary classifier (ACGAN) ----------------------------------------
+
+def class_loss(class_logits, labels):
+    """-E[log p(c | x)]: cross-entropy of the class head against the true labels."""
+    labels = tf.cast(tf.reshape(labels, [-1]), tf.int32)
+    return _mean(tf.nn.sparse_softmax_cross_entropy_with_logits(
+        labels=labels, logits=tf.cast(class_logits, tf.float32)))
+
+
+def class_accuracy(class_logits, labels):
+    """Share of examples whose most likely class is the true label."""
+    labels = tf.cast(tf.reshape(labels, [-1]), tf.int32)
+    predicted = tf.argmax(class_logits, axis=-1, output_type=tf.int32)
+    return _mean(tf.equal(predicted, labels))
+
+
+def acgan_d_loss(real_source, fake_source, real_classes, fake_classes, real_labels,
+                 fake_labels, class_weight=1.0):
+    """L_D = -E log D(x) - E log(1 - D(G(z|c))) - E log p(c|x) - E log p(c|G(z|c))"""
+    return (minimax_d_loss(real_source, fake_source)
+            + class_weight * (class_loss(real_classes, real_labels)
+                              + class_loss(fake_classes, fake_labels)))
+
+
+def acgan_g_loss(fake_source, fake_classes, fake_labels, class_weight=1.0):
+    """L_G = -E log D(G(z|c)) - E log p(c|G(z|c))"""
+    return non_saturating_g_loss(fake_source) + class_weight * class_loss(fake_classes,
+                                                                          fake_labels)
+
+
 # --- loss objects the trainer plugs in ---------------------------------------
 
 class GANLoss:
@@ -100,6 +138,58 @@ class GANLoss:
         return f"GANLoss({self.name!r})"
 
 
+class ACGANLoss:
+    """ACGAN: the non-saturating source loss plus a class loss on both networks.
+
+    The discriminator returns ``(source_logit, class_logits)``. Both sides
+    report their parts: ``d_source_loss``, ``d_class_loss`` and
+    ``d_class_accuracy`` (on real images); ``g_source_loss``, ``g_class_loss``
+    and ``g_class_accuracy`` (D's accuracy on the generated images, i.e. how
+    often they show the digit that was asked for). ``class_weight`` scales the
+    class terms (1 in the chapter).
+    """
+
+    name = "acgan"
+    uses_sigmoid = True
+
+    def __init__(self, class_weight=1.0):
+        class_weight = float(class_weight)
+        if not (class_weight >= 0 and class_weight < float("inf")):
+            raise ValueError(f"class_weight must be a finite number >= 0, got {class_weight!r}")
+        self.class_weight = class_weight
+
+    @staticmethod
+    def _split(out):
+        if not isinstance(out, (list, tuple)) or len(out) != 2:
+            raise ValueError("ACGAN needs a discriminator that returns "
+                             "(source_logit, class_logits)")
+        return out
+
+    def discriminator(self, real_out, fake_out, real_labels=None, fake_labels=None):
+        if real_labels is None or fake_labels is None:
+            raise ValueError("ACGAN needs the class labels of the real and generated batch")
+        real_source, real_classes = self._split(real_out)
+        fake_source, fake_classes = self._split(fake_out)
+        source = minimax_d_loss(real_source, fake_source)
+        classes = class_loss(real_classes, real_labels) + class_loss(fake_classes, fake_labels)
+        return {"d_loss": source + self.class_weight * classes,
+                "d_source_loss": source, "d_class_loss": classes,
+                "d_class_accuracy": class_accuracy(real_classes, real_labels)}
+
+    def generator(self, fake_out, fake_labels=None):
+        if fake_labels is None:
+            raise ValueError("ACGAN needs the class labels of the generated batch")
+        fake_source, fake_classes = self._split(fake_out)
+        source = non_saturating_g_loss(fake_source)
+        classes = class_loss(fake_classes, fake_labels)
+        return {"g_loss": source + self.class_weight * classes,
+                "g_source_loss": source, "g_class_loss": classes,
+                "g_class_accuracy": class_accuracy(fake_classes, fake_labels)}
+
+    def __repr__(self):
+        return f"ACGANLoss(class_weight={self.class_weight:g})"
+
+
 def _split_minimax(real, fake):
     return d_loss_real(real), d_loss_fake(fake)
 
@@ -113,6 +203,7 @@ LOSSES = {
                                    "wasserstein", uses_sigmoid=False),
     "least_squares": lambda: GANLoss(least_squares_d_loss, least_squares_g_loss,
                                      "least_squares", uses_sigmoid=False),
+    "acgan": ACGANLoss,
 }
 
 
