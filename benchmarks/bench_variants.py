@@ -1,0 +1,88 @@
+"""Milliseconds per training step of the five GAN variants, and the floor that
+the CPU's arithmetic puts under them.
+
+    PYTHONPATH=. python benchmarks/bench_variants.py               # classroom widths
+    PYTHONPATH=. python benchmarks/bench_variants.py --widths chapter --steps 10
+
+For each variant: the FLOPs of one step are counted layer by layer (a
+multiply-add is two FLOPs; a backward pass costs twice its forward pass,
+except through the discriminator in the generator's update, where only the
+gradient with respect to its input is needed), the step is timed after
+warm-up, and the step time the measured matmul rate allows (the floor) is
+printed next to it; efficiency = floor / measured time. Batch normalisation, activations and the optimizers' updates are not
+counted, so the floor is a little optimistic.
+"""
+import argparse
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+from helpers import dcgan  # noqa: E402
+from helpers.dcgan import forward_flops, step_flops  # noqa: E402
+
+
+def matmul_gflops(n=1024, repeats=20):
+    """Achievable float32 matmul rate on this machine, GFLOP/s (best of 3)."""
+    a = tf.random.normal((n, n))
+    b = tf.random.normal((n, n))
+
+    @tf.function
+    def run():
+        c = a
+        for _ in range(repeats):
+            c = tf.matmul(c, b) * 1e-3
+        return c
+
+    run().numpy()
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        run().numpy()
+        best = min(best, time.perf_counter() - start)
+    return 2 * n ** 3 * repeats / best / 1e9
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--widths", default="classroom", choices=sorted(dcgan.WIDTHS))
+    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--steps", type=int, default=30, help="timed steps per variant")
+    p.add_argument("--variants", default=",".join(dcgan.VARIANTS))
+    args = p.parse_args(argv)
+    variants = [dcgan.check_variant(v.strip()) for v in args.variants.split(",")]
+
+    print(f"TensorFlow {tf.__version__}, Keras {keras.__version__}, "
+          f"{os.cpu_count()} CPU cores; widths {args.widths}, batch {args.batch_size}")
+    rate = matmul_gflops()
+    print(f"achievable matmul (1024 x 1024, float32): {rate:.1f} GFLOP/s")
+    rng = np.random.default_rng(0)
+    x = rng.uniform(-1, 1, (512, 28, 28, 1)).astype("float32")
+    y = np.arange(512) % 10
+    print(f"{'variant':8s} {'MFLOP/step':>11s} {'floor ms':>9s} {'ms/step':>8s} "
+          f"{'efficiency':>11s}")
+    for variant in variants:
+        t = dcgan.make_variant_trainer(variant, x, y, widths=args.widths,
+                                       batch_size=args.batch_size, seed=0,
+                                       **dcgan.CLASSROOM_SETTINGS[variant])
+        flops = step_flops(forward_flops(t.generator), forward_flops(t.discriminator),
+                           args.batch_size, t.d_steps)
+        t.train(3, chunk=3, progress=False)  # compile
+        chunk = max(1, args.steps // 3)
+        best = float("inf")
+        for _ in range(3):  # best of three: the machine is shared
+            start = time.perf_counter()
+            t.train(chunk, chunk=chunk, progress=False)
+            best = min(best, (time.perf_counter() - start) / chunk)
+        floor = flops / (rate * 1e9)
+        print(f"{variant:8s} {flops / 1e6:11.1f} {1000 * floor:9.1f} {1000 * best:8.1f} "
+              f"{floor / best:11.0%}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
