@@ -11,6 +11,12 @@ One module per idea:
 - ``plots``     densities, decision boundaries, loss curves, animations
 - ``widgets``   the training panel (learning rate, optimizer, Train/Stop/Reset)
 - ``colab``     where the repository lives, for the setup cell and the badge
+- ``checkpoints`` weight files with checked loading
+
+and one module per notebook experiment: ``gaussian1d`` (01), ``keras_classic``
+and ``vectors`` (02), ``mnist``, ``evaluator`` and ``mnist_gan`` (03, and the
+data and digit evaluator the other image notebooks use), ``faces`` and
+``face_models`` (04), ``dcgan`` (05).
 """
 import logging
 import os
