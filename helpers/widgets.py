@@ -26,6 +26,12 @@ from .validation import check_learning_rate, check_positive_int
 
 _ERROR = '<span style="color:#b00020">{}</span>'
 
+#: After a click on Train, wait this long before reading the controls. The
+#: browser holds back a slider's later values while the kernel is busy with an
+#: earlier one, and a button click is not held back: read at once, the run
+#: could use a value the slider has already left behind.
+CLICK_SETTLE_S = 0.3
+
 
 class TrainingPanel:
     """Widgets that retrain a GAN with another learning rate or optimizer."""
@@ -81,7 +87,7 @@ class TrainingPanel:
                                       layout=W.Layout(width="320px"))
         self.status = W.HTML(value="Press <b>Train</b> to start a run.")
         self.image = W.Image(format="png", layout=W.Layout(max_width="100%"))
-        self.train_button.on_click(lambda _: self.train())
+        self.train_button.on_click(lambda _: self.train(settle=CLICK_SETTLE_S))
         self.stop_button.on_click(lambda _: self.stop())
         self.reset_button.on_click(lambda _: self.reset())
 
@@ -167,27 +173,32 @@ class TrainingPanel:
     def running(self):
         return self._thread is not None and self._thread.is_alive()
 
-    def train(self, wait=False):
+    def train(self, wait=False, settle=0.0):
         """Start a fresh run with the current settings (in a thread).
 
         ``wait=True`` blocks until it ends (used by the exercises and tests).
         With ``wait=True`` returns the run's trainer, or None if the run could
         not start or its ``build`` failed; without, True once the run started.
+        ``settle`` seconds pass before the settings are read (the Train button
+        uses it so that a slider's last value reaches the kernel first).
         """
         with self._lock:
             if self.running:
                 self.status.value = "A run is already training; press <b>Stop</b> first."
                 return None
-            settings = self.settings
-            try:
-                self._check(settings)
-            except ValueError as err:
-                self._show_error(str(err))
-                return None
-            self._set_running(True, settings["steps"])
+            if not settle:
+                settings = self.settings
+                try:
+                    self._check(settings)
+                except ValueError as err:
+                    self._show_error(str(err))
+                    return None
+            self._set_running(True, self.steps_box.value)
             self._run = None
             self._stop_requested = False
-            self._thread = threading.Thread(target=self._work, args=(settings,), daemon=True)
+            target, args = (self._settle_then_work, (settle,)) if settle else \
+                (self._work, (settings,))
+            self._thread = threading.Thread(target=target, args=args, daemon=True)
             self._thread.start()
         if wait:
             self.wait()
@@ -237,6 +248,18 @@ class TrainingPanel:
                                                                          s["optimizer"])
         extra = "".join(f", {k} {s[k]}" for k in self.controls)
         return f"{opt}, learning rate {s['learning_rate']:.1e}, {s['steps']} steps{extra}"
+
+    def _settle_then_work(self, settle):
+        time.sleep(settle)
+        settings = self.settings
+        try:
+            self._check(settings)
+        except ValueError as err:
+            self._show_error(str(err))
+            self._set_running(False)
+            return
+        self._set_running(True, settings["steps"])
+        self._work(settings)
 
     def _work(self, settings):
         run_no = len(self.runs) + 1

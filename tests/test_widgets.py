@@ -358,3 +358,28 @@ def test_a_diverging_run_shows_its_message(make_panel, capsys):
         "the last finite weights should have been restored"
     assert png(panel).startswith(PNG_MAGIC), "the diverged run is still drawn"
     assert not panel.running and panel.runs == [trainer]
+
+
+def test_train_button_reads_a_slider_value_that_arrives_just_after_the_click(make_panel):
+    """The browser may deliver the slider's last value after the click on Train;
+    the button waits a moment before it reads the controls."""
+    build = Builder()
+    panel = make_panel(build)
+    panel.train_button.click()
+    panel.lr_slider.value = 3.2e-3  # lands while the click is settling
+    panel.optimizer_dropdown.value = "rmsprop"
+    panel.wait()
+    assert build.calls[-1]["learning_rate"] == pytest.approx(3.2e-3)
+    assert build.calls[-1]["optimizer"] == "rmsprop"
+    assert "RMSprop" in panel.status.value and "3.2e-03" in panel.status.value
+
+
+def test_a_value_set_after_the_click_that_build_refuses_is_reported_in_the_panel(make_panel):
+    build = Builder()
+    panel = make_panel(build)
+    panel.train_button.click()
+    panel.controls["loss"].options = ["hinge"]  # arrives while settling; build cannot take it
+    panel.wait()
+    assert build.calls[-1]["loss"] == "hinge"
+    assert "unknown loss 'hinge'" in status_text(panel)
+    assert not panel.running and not panel.train_button.disabled
