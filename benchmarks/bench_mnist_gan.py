@@ -23,29 +23,8 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import tensorflow as tf  # noqa: E402
 
 from helpers.mnist import load_mnist  # noqa: E402
-from helpers.mnist_gan import forward_macs, make_mnist_gan, step_flops  # noqa: E402
-
-
-def matmul_gflops(n=1024, repeats=20, rounds=5):
-    """Best float32 GFLOP/s of an n x n matmul over a few rounds."""
-    a = tf.random.uniform((n, n), dtype=tf.float32)
-    b = tf.random.uniform((n, n), dtype=tf.float32)
-
-    @tf.function
-    def run(a, b):
-        acc = tf.zeros((n, n))
-        for _ in tf.range(repeats):
-            acc += tf.matmul(a, b)
-        return acc
-
-    run(a, b).numpy()  # trace and warm up
-    best = 0.0
-    for _ in range(rounds):
-        start = time.perf_counter()
-        run(a, b).numpy()
-        took = time.perf_counter() - start
-        best = max(best, 2.0 * n ** 3 * repeats / took / 1e9)
-    return best
+from helpers.flops import forward_flops, matmul_gflops  # noqa: E402
+from helpers.mnist_gan import make_mnist_gan, step_flops  # noqa: E402
 
 
 def time_steps(trainer, steps, rounds=3):
@@ -84,8 +63,8 @@ def main(argv=None):
         ms = time_steps(trainer, steps)
         flops = step_flops(trainer.generator, trainer.discriminator, args.batch_size)
         ceiling_ms = flops / (peak * 1e9) * 1e3
-        print(f"{widths:10s} {forward_macs(trainer.generator) / 1e6:7.2f} "
-              f"{forward_macs(trainer.discriminator) / 1e6:7.2f} {flops / 1e9:10.3f} "
+        print(f"{widths:10s} {forward_flops(trainer.generator) / 2e6:7.2f} "
+              f"{forward_flops(trainer.discriminator) / 2e6:7.2f} {flops / 1e9:10.3f} "
               f"{ms:8.1f} {ceiling_ms:10.2f} {ceiling_ms / ms:9.1%}")
     print("ceiling = FLOPs per step / matmul FLOP/s; achieved = ceiling / measured. "
           "The machine may be shared: timings are best of 3 rounds.")

@@ -24,28 +24,7 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 from helpers import dcgan  # noqa: E402
-from helpers.dcgan import forward_flops, step_flops  # noqa: E402
-
-
-def matmul_gflops(n=1024, repeats=20):
-    """Achievable float32 matmul rate on this machine, GFLOP/s (best of 3)."""
-    a = tf.random.normal((n, n))
-    b = tf.random.normal((n, n))
-
-    @tf.function
-    def run():
-        c = a
-        for _ in range(repeats):
-            c = tf.matmul(c, b) * 1e-3
-        return c
-
-    run().numpy()
-    best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        run().numpy()
-        best = min(best, time.perf_counter() - start)
-    return 2 * n ** 3 * repeats / best / 1e9
+from helpers.flops import forward_flops, matmul_gflops, step_flops  # noqa: E402
 
 
 def main(argv=None):

@@ -12,6 +12,7 @@ One module per idea:
 - ``widgets``   the training panel (learning rate, optimizer, Train/Stop/Reset)
 - ``colab``     where the repository lives, for the setup cell and the badge
 - ``checkpoints`` weight files with checked loading
+- ``flops``     a step's arithmetic and the CPU's matmul rate (benchmarks)
 
 and one module per notebook experiment: ``gaussian1d`` (01), ``keras_classic``
 and ``vectors`` (02), ``mnist``, ``evaluator`` and ``mnist_gan`` (03, and the

@@ -38,6 +38,9 @@ import os as _os
 import keras
 from keras import layers
 
+from .flops import forward_flops, step_flops  # noqa: F401  (re-exported)
+from .validation import check_positive_int
+
 #: the chapter's widths
 GENERATOR_FILTERS = (128, 64, 32, 1)
 DISCRIMINATOR_FILTERS = (32, 64, 128, 256)
@@ -63,10 +66,11 @@ def _check_classes(num_classes):
     return num_classes
 
 
-def _check_positive(name, value):
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return value
+def _label_input(num_classes):
+    """A model input for integer class labels, and its one-hot encoding."""
+    label = keras.Input((), dtype="int32", name="label")
+    return label, layers.CategoryEncoding(num_classes, output_mode="one_hot",
+                                          name="label_one_hot")(label)
 
 
 def dcgan_generator(latent_dim=LATENT_DIM, num_classes=None, filters=GENERATOR_FILTERS,
@@ -78,8 +82,8 @@ def dcgan_generator(latent_dim=LATENT_DIM, num_classes=None, filters=GENERATOR_F
     ``"tanh"`` for images in [-1, 1], ``"sigmoid"`` (the chapter's) for [0, 1],
     ``None`` for none.
     """
-    latent_dim = _check_positive("latent_dim", latent_dim)
-    kernel_size = _check_positive("kernel_size", kernel_size)
+    latent_dim = check_positive_int("latent_dim", latent_dim)
+    kernel_size = check_positive_int("kernel_size", kernel_size)
     num_classes = _check_classes(num_classes)
     filters = _check_filters("filters", filters, last=1)
     if activation not in OUTPUT_ACTIVATIONS:
@@ -89,10 +93,8 @@ def dcgan_generator(latent_dim=LATENT_DIM, num_classes=None, filters=GENERATOR_F
     inputs = [z]
     x = z
     if num_classes:
-        label = keras.Input((), dtype="int32", name="label")
+        label, one_hot = _label_input(num_classes)
         inputs.append(label)
-        one_hot = layers.CategoryEncoding(num_classes, output_mode="one_hot",
-                                          name="label_one_hot")(label)
         x = layers.Concatenate(name="z_and_label")([z, one_hot])
     side = IMAGE_SIZE // 4
     x = layers.Dense(side * side * filters[0], name="project")(x)
@@ -124,7 +126,7 @@ def dcgan_discriminator(num_classes=None, conditional=False, filters=DISCRIMINAT
     here, but in this project the sigmoid lives inside the loss, where it is
     computed stably from the logit.
     """
-    kernel_size = _check_positive("kernel_size", kernel_size)
+    kernel_size = check_positive_int("kernel_size", kernel_size)
     num_classes = _check_classes(num_classes)
     filters = _check_filters("filters", filters)
     if activation not in (None, "linear"):
@@ -138,10 +140,8 @@ def dcgan_discriminator(num_classes=None, conditional=False, filters=DISCRIMINAT
     inputs = [image]
     x = image
     if conditional:
-        label = keras.Input((), dtype="int32", name="label")
+        label, y = _label_input(num_classes)
         inputs.append(label)
-        y = layers.CategoryEncoding(num_classes, output_mode="one_hot",
-                                    name="label_one_hot")(label)
         y = layers.Dense(IMAGE_SIZE * IMAGE_SIZE, name="label_map")(y)
         y = layers.Reshape((IMAGE_SIZE, IMAGE_SIZE, 1))(y)
         x = layers.Concatenate(name="image_and_label")([image, y])
@@ -158,30 +158,6 @@ def dcgan_discriminator(num_classes=None, conditional=False, filters=DISCRIMINAT
         return keras.Model(image, [source, classes], name=name or "acgan_discriminator")
     default = "cgan_discriminator" if conditional else "discriminator"
     return keras.Model(inputs if conditional else image, source, name=name or default)
-
-
-def forward_flops(model):
-    """FLOPs of one forward pass for one example (Dense and convolution layers)."""
-    total = 0
-    for layer in model.layers:
-        if isinstance(layer, keras.layers.Dense):
-            total += 2 * layer.kernel.shape[0] * layer.kernel.shape[1]
-        elif isinstance(layer, keras.layers.Conv2DTranspose):
-            kh, kw, c_out, c_in = layer.kernel.shape
-            h, w = layer.input.shape[1:3]  # every input pixel spreads into kh*kw*c_out
-            total += 2 * h * w * kh * kw * c_in * c_out
-        elif isinstance(layer, keras.layers.Conv2D):
-            kh, kw, c_in, c_out = layer.kernel.shape
-            h, w = layer.output.shape[1:3]
-            total += 2 * h * w * kh * kw * c_in * c_out
-    return int(total)
-
-
-def step_flops(g_flops, d_flops, batch_size, d_steps):
-    """FLOPs of one GAN step: ``d_steps`` critic updates and one generator update."""
-    d_update = batch_size * (g_flops + 3 * 2 * d_flops)  # G forward, D fwd+bwd on real+fake
-    g_update = batch_size * (3 * g_flops + 2 * d_flops)  # G fwd+bwd, D fwd + input grads
-    return d_steps * d_update + g_update
 
 
 def count_params(model):
@@ -324,7 +300,7 @@ def generate_digits(generator, n=None, labels=None, seed=0):
             raise ValueError(f"labels must be digits 0-9, got {np.unique(labels)[:10]!r}")
     if n is None:
         raise ValueError("give n (how many images) or labels")
-    n = _check_positive("n", int(n))
+    n = check_positive_int("n", int(n))
     if conditional and labels is None:
         raise ValueError("this generator is conditional: say which digits (labels=...)")
     if labels is not None and not conditional:

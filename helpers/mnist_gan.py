@@ -13,6 +13,7 @@ import keras
 import numpy as np
 from keras import layers
 
+from . import flops
 from .data import ArraySampler, NoiseSampler
 from .training import Callback, GANTrainer
 from .validation import check_positive_int
@@ -188,31 +189,8 @@ class ImageGrid(Callback):
 
 # --- what a step costs -----------------------------------------------------------
 
-def forward_macs(model):
-    """Multiply-adds of one example's forward pass through the Dense and Conv2D
-    layers of ``model`` (batch norm, activations, pooling and upsampling are
-    elementwise and cost comparatively little; they are not counted)."""
-    total = 0
-    for layer in model.layers:
-        if isinstance(layer, layers.Dense):
-            total += int(layer.kernel.shape[0]) * int(layer.kernel.shape[1])
-        elif isinstance(layer, layers.Conv2D):
-            kh, kw, cin, cout = (int(s) for s in layer.kernel.shape)
-            oh, ow = (int(s) for s in layer.output.shape[1:3])
-            total += oh * ow * kh * kw * cin * cout
-    return total
-
-
 def step_flops(generator, discriminator, batch_size):
-    """Floating-point operations (2 per multiply-add) of one GANTrainer step.
-
-    A backward pass costs about twice its forward pass (one product for the
-    gradient of the weights, one for the gradient of the inputs). Per example:
-    the D update runs G forward once and D forward + backward on a real and a
-    fake batch (1 G + 2 * 3 D); the G update runs G and D forward, back through
-    D to its input (about 1 D) and back through G (2 G): 3 G + 2 D.
-    Together (4 G + 8 D) forward passes' worth per example.
-    """
-    batch_size = check_positive_int("batch_size", batch_size)
-    g, d = forward_macs(generator), forward_macs(discriminator)
-    return 2 * batch_size * (4 * g + 8 * d)
+    """Floating-point operations of one GANTrainer step of these two models
+    (see :func:`helpers.flops.step_flops` for how a step is counted)."""
+    return flops.step_flops(flops.forward_flops(generator), flops.forward_flops(discriminator),
+                            batch_size)
