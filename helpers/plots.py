@@ -124,15 +124,15 @@ def smooth(values, window):
 
 def plot_losses(history, keys=("d_loss", "g_loss"), ax=None, window=None, title="losses",
                 label_prefix="", linestyle="-"):
-    """Loss curves from a :class:`helpers.training.History` (smoothed)."""
+    """Loss curves from a :class:`helpers.training.History` or a dict of
+    per-step arrays (smoothed over ``window`` steps; default 1% of the run)."""
     ax = _axes(ax)
-    n = len(history)
+    present = [k for k in keys if k in history]
+    n = len(history[present[0]]) if present else 0
     window = window or max(1, n // 100)
     steps = np.arange(1, n + 1)
-    for key in keys:
-        if key in history:
-            ax.plot(steps, smooth(history[key], window), linestyle,
-                    label=f"{label_prefix}{key}")
+    for key in present:
+        ax.plot(steps, smooth(history[key], window), linestyle, label=f"{label_prefix}{key}")
     ax.set_xlabel("step")
     ax.set_ylabel("loss")
     ax.set_title(title)

@@ -16,7 +16,7 @@ from . import seed_everything
 from .data import GaussianSampler, NoiseSampler
 from .metrics import wasserstein_1d
 from .models import vector_discriminator, vector_generator
-from .plots import FAKE_COLOR, REAL_COLOR, smooth
+from .plots import FAKE_COLOR, REAL_COLOR, plot_losses
 from .training import GANTrainer
 
 #: what the notebook, its tests and its benchmark share
@@ -143,20 +143,6 @@ def plot_moments(real, fake, mu, sigma, ax, title="each vector's mean and std"):
     return ax
 
 
-def plot_loss_curves(losses, ax, title="losses", window=None):
-    """D's and G's loss per step, smoothed (``losses``: a History or a dict of arrays)."""
-    for key, color in (("d_loss", "tab:blue"), ("g_loss", "tab:orange")):
-        if key in losses:
-            values = np.asarray(losses[key], dtype=np.float64)
-            w = window or max(1, len(values) // 50)
-            ax.plot(np.arange(1, len(values) + 1), smooth(values, w), color=color, label=key)
-    ax.set_xlabel("step")
-    ax.set_ylabel("loss")
-    ax.set_title(title)
-    ax.legend(fontsize="x-small")
-    return ax
-
-
 def plot_vectors(real, fake, mu, sigma, losses=None, fig=None, title=None):
     """The chapter's picture and ours: pooled entries, per-vector moments, (losses).
 
@@ -172,7 +158,8 @@ def plot_vectors(real, fake, mu, sigma, losses=None, fig=None, title=None):
     plot_entries(real, fake, mu, sigma, axes[0])
     plot_moments(real, fake, mu, sigma, axes[1])
     if losses is not None:
-        plot_loss_curves(losses, axes[2])
+        n = len(losses["d_loss"]) if "d_loss" in losses else 0
+        plot_losses(losses, ax=axes[2], window=max(1, n // 50))
     if title:
         fig.suptitle(title)
     fig.tight_layout()
