@@ -60,6 +60,27 @@ def wasserstein_g_loss(fake_scores):
     return -_mean(fake_scores)
 
 
+def gradient_penalty(critic, real, fake, eps):
+    """E[(||grad_x f(x_hat)||_2 - 1)^2] with x_hat = eps * x + (1 - eps) * G(z).
+
+    WGAN-GP's replacement for weight clipping: the critic ``f`` (a callable
+    returning one score per example) is pushed towards gradient norm 1 on
+    points between real and generated samples, which is where a
+    1-Lipschitz optimal critic has it. ``eps`` is one U(0, 1) number per
+    example, shaped to broadcast over the samples (e.g. (n, 1, 1, 1)).
+    """
+    real = tf.cast(real, tf.float32)
+    fake = tf.cast(fake, tf.float32)
+    x_hat = eps * real + (1.0 - eps) * fake
+    with tf.GradientTape() as tape:
+        tape.watch(x_hat)
+        total = tf.reduce_sum(tf.cast(critic(x_hat), tf.float32))
+    grads = tape.gradient(total, x_hat)
+    axes = list(range(1, len(x_hat.shape)))
+    norms = tf.sqrt(tf.reduce_sum(tf.square(grads), axis=axes) + 1e-12)
+    return _mean(tf.square(norms - 1.0))
+
+
 def least_squares_d_loss(real_scores, fake_scores):
     """L_D = 1/2 E_x[(D(x) - 1)^2] + 1/2 E_z[D(G(z))^2]"""
     return 0.5 * _mean(tf.square(real_scores - 1.0)) + 0.5 * _mean(tf.square(fake_scores))
@@ -138,6 +159,31 @@ class GANLoss:
         return f"GANLoss({self.name!r})"
 
 
+class WassersteinGPLoss(GANLoss):
+    """The Wasserstein loss with a gradient penalty on the critic (WGAN-GP):
+
+        L_critic = E_z[f(G(z))] - E_x[f(x)] + lambda * E[(||grad f(x_hat)||_2 - 1)^2]
+        L_G      = -E_z[f(G(z))]
+
+    The trainer computes the penalty (it needs the critic and both batches, see
+    :func:`gradient_penalty`) and adds ``penalty_weight`` times it to ``d_loss``;
+    the history then also holds ``gradient_penalty`` and ``w_estimate``
+    (E f(x) - E f(G(z)), the critic's estimate of the Wasserstein distance).
+    No weight clipping is needed.
+    """
+
+    def __init__(self, penalty_weight=10.0):
+        penalty_weight = float(penalty_weight)
+        if not (penalty_weight > 0 and penalty_weight < float("inf")):
+            raise ValueError(f"penalty_weight must be a positive number, got {penalty_weight!r}")
+        super().__init__(wasserstein_d_loss, wasserstein_g_loss, "wasserstein_gp",
+                         uses_sigmoid=False)
+        self.penalty_weight = penalty_weight
+
+    def __repr__(self):
+        return f"WassersteinGPLoss(penalty_weight={self.penalty_weight:g})"
+
+
 class ACGANLoss:
     """ACGAN: the non-saturating source loss plus a class loss on both networks.
 
@@ -201,6 +247,7 @@ LOSSES = {
                                       "non_saturating", split_d=_split_minimax),
     "wasserstein": lambda: GANLoss(wasserstein_d_loss, wasserstein_g_loss,
                                    "wasserstein", uses_sigmoid=False),
+    "wasserstein_gp": WassersteinGPLoss,
     "least_squares": lambda: GANLoss(least_squares_d_loss, least_squares_g_loss,
                                      "least_squares", uses_sigmoid=False),
     "acgan": ACGANLoss,

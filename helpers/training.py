@@ -16,7 +16,7 @@ import numpy as np
 import tensorflow as tf
 
 from .data import Sampler, make_rng
-from .losses import get_loss
+from .losses import get_loss, gradient_penalty
 from .optim import make_optimizer
 from .validation import check_positive_int, check_learning_rate
 
@@ -177,7 +177,8 @@ class GANTrainer:
     data, noise : helpers.data.Sampler
         Where real batches and the generator's noise come from.
     loss : str or loss object
-        ``"minimax"``, ``"non_saturating"``, ``"wasserstein"``, ``"least_squares"``
+        ``"minimax"``, ``"non_saturating"``, ``"wasserstein"``, ``"wasserstein_gp"``,
+        ``"least_squares"``, ``"acgan"``
         or any object with ``discriminator()`` and ``generator()`` methods.
     optimizer, learning_rate : the generator's (and, by default, the discriminator's)
     d_optimizer, d_learning_rate : override them for the discriminator
@@ -299,6 +300,16 @@ class GANTrainer:
             real_out = self._discriminate(x_real, y_real, training=True)
             fake_out = self._discriminate(x_fake, y_fake, training=True)
             logs = dict(self.loss.discriminator(real_out, fake_out, y_real, y_fake))
+            penalty_weight = getattr(self.loss, "penalty_weight", None)
+            if penalty_weight:
+                # one mixing weight per example, broadcast over its other axes
+                eps = self.rng.uniform([self.batch_size] + [1] * (len(x_real.shape) - 1))
+                penalty = gradient_penalty(
+                    lambda x: _source(self._discriminate(x, y_real, training=True)),
+                    x_real, x_fake, eps)
+                logs["w_estimate"] = -logs["d_loss"]
+                logs["gradient_penalty"] = penalty
+                logs["d_loss"] = logs["d_loss"] + penalty_weight * penalty
         grads = tape.gradient(logs["d_loss"], d_vars)
         self.d_optimizer.apply_gradients(zip(grads, d_vars))
         if self.clip_value is not None:

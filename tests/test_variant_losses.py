@@ -149,3 +149,43 @@ def test_without_clipping_the_same_critic_leaves_the_box():
     largest, _ = _record_largest_critic_weight(trainer)
     trainer.train(2, chunk=2, progress=False)
     assert float(largest.numpy()) > 0.1
+
+
+def test_gradient_penalty_by_hand():
+    # f(x) = 3 * sum(x): its gradient is 3 everywhere (norm 3 for one number,
+    # 3 * sqrt(4) = 6 for four), so the penalty is (3 - 1)^2 = 4 or (6 - 1)^2 = 25
+    def critic(x):
+        return 3.0 * tf.reduce_sum(tf.reshape(x, (x.shape[0], -1)), axis=1, keepdims=True)
+
+    eps = tf.constant([[0.3], [0.9]])
+    assert close(losses.gradient_penalty(critic, REAL, FAKE, eps), 4.0)
+    images = tf.ones((2, 2, 2, 1))
+    eps4 = tf.constant([0.2, 0.7])[:, None, None, None]
+    assert close(losses.gradient_penalty(critic, images, -images, eps4), 25.0)
+    # a 1-Lipschitz line with slope exactly 1 pays nothing
+    assert close(losses.gradient_penalty(lambda x: x, REAL, FAKE, eps), 0.0)
+
+
+def test_wgan_gp_loss_object_and_bad_weight():
+    loss = losses.get_loss("wasserstein_gp")
+    assert loss.penalty_weight == 10.0 and loss.uses_sigmoid is False
+    assert close(loss.discriminator(REAL, FAKE)["d_loss"], -0.5)  # the penalty is the trainer's
+    with pytest.raises(ValueError, match="penalty_weight"):
+        losses.WassersteinGPLoss(0)
+
+
+def test_trainer_adds_the_penalty_and_logs_its_parts():
+    keras.utils.set_random_seed(0)
+    x = np.random.default_rng(0).normal(2.0, 0.5, (64, 1)).astype(np.float32)
+    g = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    d = keras.Sequential([keras.Input((1,)), keras.layers.Dense(8, activation="tanh"),
+                          keras.layers.Dense(1)])
+    t = GANTrainer(g, d, ArraySampler(x), NoiseSampler(2), loss="wasserstein_gp",
+                   optimizer="adam", learning_rate=1e-3, batch_size=16, d_steps=2)
+    h = t.train(30, progress=False)
+    for key in ("gradient_penalty", "w_estimate", "d_loss", "g_loss"):
+        assert key in h and np.all(np.isfinite(h[key])), key
+    # d_loss = -(estimate) + 10 * penalty, step by step
+    np.testing.assert_allclose(h["d_loss"], -h["w_estimate"] + 10 * h["gradient_penalty"],
+                               rtol=1e-4, atol=1e-5)
+    assert np.all(h["gradient_penalty"] >= 0)
