@@ -8,8 +8,8 @@ then whether the notebook's check would pass for that seed.
 """
 import argparse
 
-from helpers.face_models import CHAPTER_OPTIMIZERS, face_scores, make_face_gan
-from helpers.faces import load_faces
+from helpers.experiments.faces import CHAPTER_OPTIMIZERS, face_scores, make_face_gan
+from helpers.datasets.faces import load_faces
 
 
 def main():

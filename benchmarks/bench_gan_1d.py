@@ -26,15 +26,16 @@ import helpers  # noqa: E402,F401  (quietens TensorFlow's start-up log)
 import keras  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from helpers import data, models, training  # noqa: E402
+from helpers import data, training  # noqa: E402
+from helpers.experiments import gaussian1d  # noqa: E402
 
 BATCH = 12
 
 
 def helpers_run(steps, seed):
     helpers.seed_everything(seed)
-    G = models.gaussian_generator()
-    D = models.gaussian_discriminator()
+    G = gaussian1d.generator(4, init_stddev=1.0)
+    D = gaussian1d.discriminator(8, minibatch=False, init_stddev=1.0)
     trainer = training.GANTrainer(
         G, D, data.GaussianSampler(4.0, 0.5), data.NoiseSampler(1, "stratified", scale=8.0),
         optimizer="sgd", learning_rate=0.005, batch_size=BATCH, seed=seed)
@@ -50,8 +51,8 @@ def keras_run(steps, seed):
     """predict + train_on_batch per step, with the discriminator frozen inside the
     combined model (built and compiled in the order Keras 3 needs)."""
     helpers.seed_everything(seed)
-    G = models.gaussian_generator()
-    D_logit = models.gaussian_discriminator()
+    G = gaussian1d.generator(4, init_stddev=1.0)
+    D_logit = gaussian1d.discriminator(8, minibatch=False, init_stddev=1.0)
     D = keras.Sequential([D_logit, keras.layers.Activation("sigmoid")])
     D.compile(optimizer=keras.optimizers.SGD(0.005), loss="binary_crossentropy")
     rng = np.random.default_rng(seed)

@@ -3,9 +3,9 @@
     PYTHONPATH=. python benchmarks/bench_mnist_gan.py [--widths classroom chapter]
                                                       [--batch-size 32] [--steps 200]
 
-For each size of the notebook's GAN (``helpers.mnist_gan``) it prints the
+For each size of the notebook's GAN (``helpers.experiments.mnist``) it prints the
 measured milliseconds per training step, the floating-point operations a step
-needs (counted from the layer shapes, see ``helpers.mnist_gan.step_flops``),
+needs (counted from the layer shapes, see ``helpers.experiments.mnist.step_flops``),
 this CPU's float32 matrix-multiply speed (measured here with TensorFlow, the
 same library and threads the step uses) and from those two the FLOP-bound
 ceiling: the fastest a step could be if every operation ran at matmul speed.
@@ -22,9 +22,9 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import tensorflow as tf  # noqa: E402
 
-from helpers.mnist import load_mnist  # noqa: E402
+from helpers.datasets import load_mnist  # noqa: E402
 from helpers.flops import forward_flops, matmul_gflops  # noqa: E402
-from helpers.mnist_gan import make_mnist_gan, step_flops  # noqa: E402
+from helpers.experiments.mnist import make_mnist_gan, step_flops  # noqa: E402
 
 
 def time_steps(trainer, steps, rounds=3):

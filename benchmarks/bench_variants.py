@@ -23,18 +23,18 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from helpers import dcgan  # noqa: E402
+from helpers.experiments import variants  # noqa: E402
 from helpers.flops import forward_flops, matmul_gflops, step_flops  # noqa: E402
 
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--widths", default="classroom", choices=sorted(dcgan.WIDTHS))
+    p.add_argument("--widths", default="classroom", choices=sorted(variants.WIDTHS))
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--steps", type=int, default=30, help="timed steps per variant")
-    p.add_argument("--variants", default=",".join(dcgan.VARIANTS))
+    p.add_argument("--variants", default=",".join(variants.VARIANTS))
     args = p.parse_args(argv)
-    variants = [dcgan.check_variant(v.strip()) for v in args.variants.split(",")]
+    variants = [variants.check_variant(v.strip()) for v in args.variants.split(",")]
 
     print(f"TensorFlow {tf.__version__}, Keras {keras.__version__}, "
           f"{os.cpu_count()} CPU cores; widths {args.widths}, batch {args.batch_size}")
@@ -46,9 +46,9 @@ def main(argv=None):
     print(f"{'variant':8s} {'MFLOP/step':>11s} {'floor ms':>9s} {'ms/step':>8s} "
           f"{'efficiency':>11s}")
     for variant in variants:
-        t = dcgan.make_variant_trainer(variant, x, y, widths=args.widths,
+        t = variants.make_variant_trainer(variant, x, y, widths=args.widths,
                                        batch_size=args.batch_size, seed=0,
-                                       **dcgan.CLASSROOM_SETTINGS[variant])
+                                       **variants.CLASSROOM_SETTINGS[variant])
         flops = step_flops(forward_flops(t.generator), forward_flops(t.discriminator),
                            args.batch_size, t.d_steps)
         t.train(3, chunk=3, progress=False)  # compile

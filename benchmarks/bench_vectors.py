@@ -20,7 +20,7 @@ import keras
 import tensorflow as tf
 
 from helpers import keras_classic as classic
-from helpers import vectors
+from helpers.experiments import vectors
 
 MU, SIGMA = 3.0, 1.0
 

@@ -1,23 +1,29 @@
 """GAN Classroom helpers: the small library every notebook imports.
 
-One module per idea:
+The library, one module per idea:
 
-- ``data``      samplers for real data and for noise
-- ``models``    the networks the chapters build
-- ``losses``    GAN objectives, one function per equation
-- ``optim``     optimizers chosen by name, with checked learning rates
-- ``training``  the compiled GAN trainer, its history and callbacks
-- ``metrics``   distances between real and generated samples
-- ``plots``     densities, decision boundaries, loss curves, animations
-- ``widgets``   the training panel (learning rate, optimizer, Train/Stop/Reset)
-- ``colab``     where the repository lives, for the setup cell and the badge
+- ``data``        samplers for real data and for noise (1-D, vectors, rings, arrays)
+- ``datasets``    MNIST and faces, online or offline
+- ``models``      small dense networks and minibatch discrimination
+- ``losses``      GAN objectives, one function per equation
+- ``optim``       optimizers chosen by name, with checked learning rates
+- ``training``    the compiled GAN trainer, its history and callbacks
+- ``keras_gan``   the same game as a ``keras.Model`` with its own ``train_step``
+- ``keras_classic`` the chapters' Keras 2 idiom (combined model, ``trainable``) in Keras 3
+- ``metrics``     distances between real and generated samples
+- ``evaluator``   a digit classifier that grades generated MNIST digits
+- ``plots``       densities, decision boundaries, loss curves, image grids, animations
+- ``widgets``     the training panel (learning rate, optimizer, Train/Stop/Reset)
 - ``checkpoints`` weight files with checked loading
-- ``flops``     a step's arithmetic and the CPU's matmul rate (benchmarks)
+- ``flops``       a step's arithmetic and the CPU's matmul rate (benchmarks)
+- ``colab``       where the repository lives, for the setup cell and the badge
 
-and one module per notebook experiment: ``gaussian1d`` (01), ``keras_classic``
-and ``vectors`` (02), ``mnist``, ``evaluator`` and ``mnist_gan`` (03, and the
-data and digit evaluator the other image notebooks use), ``faces`` and
-``face_models`` (04), ``dcgan`` (05).
+and, on top of it, ``helpers.experiments``: one module per notebook with its
+recipe, ``run(seed, ...)`` and the lesson it asserts
+(``python -m helpers.experiments NAME --seed N``).
+
+Importing ``helpers`` imports TensorFlow with its start-up log silenced, so
+neither a notebook nor a command prints TensorFlow's banner.
 """
 import logging
 import os
@@ -25,6 +31,37 @@ import os
 # Keep TensorFlow's C++ start-up chatter out of the notebooks. This only filters
 # log lines; it does not switch oneDNN off (that would make training slower).
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+def _import_tensorflow_quietly():
+    """Import TensorFlow and run one op with the process's stderr pointed at
+    /dev/null: its C++ start-up lines (the oneDNN notice, CPU features) are
+    written straight to file descriptor 2 before any log level applies, and
+    in Jupyter they would land in a cell's output. Python errors are not
+    affected: they are raised as usual once stderr is back."""
+    import sys
+
+    if "tensorflow" in sys.modules:
+        return
+    try:
+        saved = os.dup(2)
+    except OSError:  # no real stderr (some embedded interpreters)
+        import tensorflow  # noqa: F401
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        sys.stderr.flush()
+        os.dup2(devnull, 2)
+        import tensorflow as tf
+
+        tf.constant(0.0) + 1.0  # the first op prints a second notice
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+_import_tensorflow_quietly()
 
 
 class _DropRetracingNotice(logging.Filter):

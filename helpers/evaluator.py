@@ -5,7 +5,7 @@ trained on real digits can. ``load_evaluator()`` returns a
 :class:`DigitEvaluator` whose weights ship with the repository
 (``helpers/assets/digit_classifier.weights.h5``, made by
 ``scripts/train_digit_classifier.py`` on 4,000 digits of the offline sample;
-the other 1,000, :func:`helpers.mnist.load_mnist_holdout`, were never shown to
+the other 1,000, :func:`helpers.datasets.load_mnist_holdout`, were never shown to
 it). ``evaluator.scores(images)`` returns:
 
 - ``readable``: share of images the classifier reads with probability >= 0.9;
@@ -140,7 +140,7 @@ class DigitEvaluator:
     def reference(self):
         """Mean and covariance of the features of the held-out real digits."""
         if self._reference is None:
-            from .mnist import load_mnist_holdout
+            from .datasets import load_mnist_holdout
 
             held = load_mnist_holdout(scale="sigmoid")
             self._reference = _moments(self.features(held.x, value_range=(0, 1)))

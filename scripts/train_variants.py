@@ -4,7 +4,7 @@
     PYTHONPATH=. python scripts/train_variants.py --variants acgan --steps 6000
 
 For each variant: the classroom widths and settings of the notebook
-(``helpers.dcgan.CLASSROOM_SETTINGS``), the same seed, many more steps. Writes
+(``helpers.variants.CLASSROOM_SETTINGS``), the same seed, many more steps. Writes
 ``helpers/assets/<variant>_generator.weights.h5`` and records the budget, the
 time taken and the evaluator's scores in ``helpers/assets/gan_variants.json``
 (one entry per variant, updated as each one finishes).
@@ -22,28 +22,28 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import keras  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from helpers import dcgan  # noqa: E402
+from helpers.experiments import variants  # noqa: E402
 from helpers.checkpoints import file_sha256, save_weights  # noqa: E402
 from helpers.evaluator import format_scores, load_evaluator  # noqa: E402
-from helpers.mnist import load_mnist  # noqa: E402
+from helpers.datasets import load_mnist  # noqa: E402
 
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--variants", default=",".join(dcgan.VARIANTS),
-                   help="comma-separated, from " + ", ".join(dcgan.VARIANTS))
+    p.add_argument("--variants", default=",".join(variants.VARIANTS),
+                   help="comma-separated, from " + ", ".join(variants.VARIANTS))
     p.add_argument("--steps", type=int, default=4000,
                    help="generator steps for DCGAN, CGAN, LSGAN and ACGAN")
     p.add_argument("--wgan-steps", type=int, default=1600,
                    help="generator steps for WGAN (each with five critic steps)")
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--widths", default="classroom", choices=sorted(dcgan.WIDTHS))
-    p.add_argument("--assets", default=dcgan.ASSETS, help="where to write the files")
+    p.add_argument("--widths", default="classroom", choices=sorted(variants.WIDTHS))
+    p.add_argument("--assets", default=variants.ASSETS, help="where to write the files")
     args = p.parse_args(argv)
     variants = [v.strip() for v in args.variants.split(",") if v.strip()]
     for v in variants:
-        dcgan.check_variant(v)
+        variants.check_variant(v)
     for name in ("steps", "wgan_steps", "batch_size"):
         if getattr(args, name) <= 0:
             p.error(f"--{name.replace('_', '-')} must be a positive integer")
@@ -55,23 +55,23 @@ def main(argv=None):
     args = parse_args(argv)
     data = load_mnist()
     evaluator = load_evaluator()
-    manifest_path = os.path.join(args.assets, os.path.basename(dcgan.MANIFEST_PATH))
+    manifest_path = os.path.join(args.assets, os.path.basename(variants.MANIFEST_PATH))
     manifest = {"variants": {}}
     if os.path.isfile(manifest_path):
         with open(manifest_path) as f:
             manifest = json.load(f)
     manifest.update({
         "made_by": "scripts/train_variants.py",
-        "score": {"images": dcgan.SCORE_N, "noise_seed": dcgan.SCORE_SEED,
+        "score": {"images": variants.SCORE_N, "noise_seed": variants.SCORE_SEED,
                   "evaluator": "helpers/assets/digit_classifier.weights.h5"},
         "machine": f"{platform.machine()}, {os.cpu_count()} CPU cores (shared), "
                    f"TensorFlow {tf.__version__}, Keras {keras.__version__}",
     })
     for variant in args.variants:
         steps = args.wgan_steps if variant == "wgan" else args.steps
-        trainer = dcgan.make_variant_trainer(
+        trainer = variants.make_variant_trainer(
             variant, data.x, data.y, widths=args.widths, batch_size=args.batch_size,
-            seed=args.seed, **dcgan.CLASSROOM_SETTINGS[variant])
+            seed=args.seed, **variants.CLASSROOM_SETTINGS[variant])
         print(f"{variant}: {steps} steps at batch {args.batch_size} ...", flush=True)
         start = time.perf_counter()
         trainer.train(steps, progress=False, chunk=100)
@@ -80,12 +80,12 @@ def main(argv=None):
             print(f"{variant}: {trainer.message}", flush=True)
         path = os.path.join(args.assets, f"{variant}_generator.weights.h5")
         save_weights(trainer.generator, path)
-        scores = dcgan.score_generator(trainer.generator, evaluator)
-        settings = dict(dcgan.CLASSROOM_SETTINGS[variant])
+        scores = variants.score_generator(trainer.generator, evaluator)
+        settings = dict(variants.CLASSROOM_SETTINGS[variant])
         manifest["variants"][variant] = {
             "file": os.path.basename(path),
             "sha256": file_sha256(path),
-            "widths": {k: list(v) for k, v in dcgan.check_widths(args.widths).items()},
+            "widths": {k: list(v) for k, v in variants.check_widths(args.widths).items()},
             "steps": trainer.step,
             "batch_size": args.batch_size,
             "seed": args.seed,

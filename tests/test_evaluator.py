@@ -4,7 +4,7 @@ import pytest
 
 from helpers import evaluator as ev_module
 from helpers.evaluator import frechet_distance, load_evaluator, to_unit_images
-from helpers.mnist import load_mnist_holdout, load_mnist_train_split
+from helpers.datasets import load_mnist_holdout, load_mnist_train_split
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ from keras import layers
 
 import helpers
 from helpers.data import ArraySampler, NoiseSampler
-from helpers.face_models import dense_face_discriminator, dense_face_generator
+from helpers.experiments.faces import dense_face_discriminator, dense_face_generator
 from helpers.training import GANTrainer
 
 
@@ -62,7 +62,7 @@ def _tiny_faces(n=40, size=6):
 
 
 def _tiny_gan(optimizer, seed=0, faces=None):
-    from helpers.face_models import make_face_gan
+    from helpers.experiments.faces import make_face_gan
 
     return make_face_gan(_tiny_faces() if faces is None else faces, optimizer=optimizer,
                          learning_rate=1e-3, batch_size=8, seed=seed, noise_dim=8,
@@ -80,7 +80,7 @@ def test_same_seed_gives_the_same_start_whatever_the_optimizer():
 
 
 def test_make_face_gan_refuses_unscaled_or_flat_faces():
-    from helpers.face_models import make_face_gan
+    from helpers.experiments.faces import make_face_gan
 
     with pytest.raises(ValueError, match=r"\[-1, 1\]"):
         make_face_gan(_tiny_faces() * 255)
@@ -89,7 +89,7 @@ def test_make_face_gan_refuses_unscaled_or_flat_faces():
 
 
 def test_face_scores_reports_losses_and_sample_figures():
-    from helpers.face_models import CHAPTER_OPTIMIZERS, face_scores
+    from helpers.experiments.faces import CHAPTER_OPTIMIZERS, face_scores
 
     assert set(CHAPTER_OPTIMIZERS) == {"SGD", "RMSprop", "Adam"}
     faces = _tiny_faces()

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from helpers.faces import (lfw_faces, list_images, load_face_folder, load_faces,
+from helpers.datasets.faces import (lfw_faces, list_images, load_face_folder, load_faces,
                            scale_images, unscale_images)
 
 
@@ -113,7 +113,7 @@ def test_scaling_round_trip_and_range_check():
 
 def test_a_colour_folder_trains_the_face_gan(tmp_path):
     """Your own colour photos: load, build the chapter's GAN for their shape, train, sample."""
-    from helpers.face_models import make_face_gan
+    from helpers.experiments.faces import make_face_gan
 
     rng = np.random.default_rng(0)
     folder = tmp_path / "celeb"

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from helpers import keras_classic as classic
-from helpers import vectors
+from helpers.experiments import vectors
 
 DIM, HIDDEN, BATCH = 8, 16, 4  # small networks: the behaviour does not depend on size
 

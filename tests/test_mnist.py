@@ -1,11 +1,11 @@
-"""helpers.mnist: the offline sample, forcing a source, the fallback, scaling."""
+"""helpers.datasets.mnist: the offline sample, forcing a source, the fallback, scaling."""
 import hashlib
 import time
 
 import numpy as np
 import pytest
 
-from helpers import mnist
+from helpers.datasets import mnist
 
 # an address reserved for documentation (RFC 5737): connections to it never open
 UNREACHABLE = "https://192.0.2.1/mnist.npz"

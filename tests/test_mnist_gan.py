@@ -1,9 +1,10 @@
-"""helpers.mnist_gan: the chapter's networks, the trainer it builds, the image callback."""
+"""helpers.experiments.mnist: the chapter's networks, the trainer it builds, the image callback."""
 import numpy as np
 import pytest
 
-from helpers.mnist import load_mnist_holdout
-from helpers.mnist_gan import (CHAPTER_WIDTHS, ImageGrid, make_mnist_gan, mnist_discriminator,
+from helpers.datasets import load_mnist_holdout
+from helpers.plots import ImageGrid
+from helpers.experiments.mnist import (CHAPTER_WIDTHS, make_mnist_gan, mnist_discriminator,
                                mnist_generator)
 
 

@@ -42,9 +42,9 @@ def test_bad_optimizer_settings(kwargs, match):
 
 def test_seed_everything_repeats_and_refuses_bad_seeds():
     helpers.seed_everything(5)
-    a = models.gaussian_generator().get_weights()
+    a = models.dense_generator(hidden=(4,), init_stddev=1.0).get_weights()
     helpers.seed_everything(5)
-    b = models.gaussian_generator().get_weights()
+    b = models.dense_generator(hidden=(4,), init_stddev=1.0).get_weights()
     assert all(np.array_equal(x, y) for x, y in zip(a, b))
     for bad in (-1, 1.5, "0", True):
         with pytest.raises(ValueError, match="seed"):
@@ -52,7 +52,7 @@ def test_seed_everything_repeats_and_refuses_bad_seeds():
 
 
 def test_chapter_model_shapes_and_logit_output():
-    G, D = models.gaussian_generator(), models.gaussian_discriminator(minibatch=True)
+    G, D = models.dense_generator(hidden=(4,), init_stddev=1.0), models.dense_discriminator(hidden=(8, 8), minibatch=True)
     z = np.linspace(-8, 8, 12, dtype=np.float32)[:, None]
     x = G(z)
     assert x.shape == (12, 1)
@@ -76,15 +76,15 @@ def test_minibatch_features_grow_when_a_batch_collapses():
 
 def test_checkpoint_round_trip_and_clear_errors(tmp_path):
     helpers.seed_everything(0)
-    G = models.gaussian_generator()
+    G = models.dense_generator(hidden=(4,), init_stddev=1.0)
     path = checkpoints.save_weights(G, tmp_path / "g.weights.h5")
-    G2 = models.gaussian_generator()
+    G2 = models.dense_generator(hidden=(4,), init_stddev=1.0)
     checkpoints.load_weights(G2, path, sha256=checkpoints.file_sha256(path))
     assert all(np.array_equal(a, b) for a, b in zip(G.get_weights(), G2.get_weights()))
     with pytest.raises(FileNotFoundError, match="no checkpoint at"):
         checkpoints.load_weights(G2, tmp_path / "missing.weights.h5")
     with pytest.raises(ValueError, match="does not fit the model"):
-        checkpoints.load_weights(models.gaussian_discriminator(), path)
+        checkpoints.load_weights(models.dense_discriminator(hidden=(8, 8, 8)), path)
     with pytest.raises(ValueError, match="not the recorded file"):
         checkpoints.load_weights(G2, path, sha256="0" * 64)
     with pytest.raises(ValueError, match=".weights.h5"):

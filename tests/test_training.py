@@ -14,8 +14,8 @@ NOISE = data.NoiseSampler(1, "stratified", scale=8.0)
 
 def make(seed=0, **kwargs):
     helpers.seed_everything(seed)
-    G = models.gaussian_generator(init_stddev=None)
-    D = models.gaussian_discriminator(init_stddev=None)
+    G = models.dense_generator(hidden=(4,))
+    D = models.dense_discriminator(hidden=(8, 8, 8))
     kwargs.setdefault("optimizer", "adam")
     kwargs.setdefault("learning_rate", 1e-3)
     kwargs.setdefault("batch_size", 64)
@@ -179,20 +179,20 @@ def test_batch_larger_than_the_data_is_refused():
     helpers.seed_everything(0)
     x = np.random.default_rng(0).normal(4, 0.5, (30, 1)).astype(np.float32)
     with pytest.raises(ValueError, match="batch_size 64 is larger than the data \\(30 examples\\)"):
-        training.GANTrainer(models.gaussian_generator(), models.gaussian_discriminator(),
+        training.GANTrainer(models.dense_generator(hidden=(4,)), models.dense_discriminator(hidden=(8, 8, 8)),
                             data.ArraySampler(x), NOISE, batch_size=64)
 
 
 def test_wrong_sample_shapes_are_refused_before_training():
     helpers.seed_everything(0)
     with pytest.raises(ValueError, match="shape"):
-        training.GANTrainer(models.gaussian_generator(), models.gaussian_discriminator(),
+        training.GANTrainer(models.dense_generator(hidden=(4,)), models.dense_discriminator(hidden=(8, 8, 8)),
                             data.GaussianSampler(4.0, 0.5, dim=3), NOISE, batch_size=8)
 
 
 def test_pretraining_fits_d_to_the_density():
     helpers.seed_everything(0)
-    D = models.gaussian_discriminator(init_stddev=None)
+    D = models.dense_discriminator(hidden=(8, 8, 8))
     losses = training.pretrain_discriminator(D, TARGET.pdf, steps=800, batch_size=64,
                                              optimizer="adam", learning_rate=3e-3)
     assert losses[-100:].mean() < 0.3 * losses[:100].mean()

@@ -7,26 +7,26 @@ import keras
 import numpy as np
 import pytest
 
-from helpers import dcgan
+from helpers.experiments import variants
 from helpers.checkpoints import file_sha256, save_weights
 
 TINY = {"generator": (4, 4, 2, 1), "discriminator": (2, 2, 2, 2)}
 
 
 def test_generator_follows_the_chapter():
-    g = dcgan.dcgan_generator()
+    g = variants.dcgan_generator()
     shapes = [g.get_layer(f"deconv{i}").output.shape[1:] for i in range(1, 5)]
     assert shapes == [(14, 14, 128), (28, 28, 64), (28, 28, 32), (28, 28, 1)]
     assert g.get_layer("project").output.shape[1:] == (7 * 7 * 128,)
     z = np.random.default_rng(0).uniform(-1, 1, (3, 100)).astype("float32")
     out = g(z).numpy()
     assert out.shape == (3, 28, 28, 1) and np.all(np.abs(out) <= 1)
-    sig = dcgan.dcgan_generator(filters=(4, 4, 2, 1), activation="sigmoid")(z).numpy()
+    sig = variants.dcgan_generator(filters=(4, 4, 2, 1), activation="sigmoid")(z).numpy()
     assert sig.min() >= 0 and sig.max() <= 1
 
 
 def test_discriminator_follows_the_chapter():
-    d = dcgan.dcgan_discriminator()
+    d = variants.dcgan_discriminator()
     shapes = [d.get_layer(f"conv{i}").output.shape[1:] for i in range(1, 5)]
     assert shapes == [(14, 14, 32), (7, 7, 64), (4, 4, 128), (4, 4, 256)]
     leaky = [layer for layer in d.layers if isinstance(layer, keras.layers.LeakyReLU)]
@@ -34,13 +34,13 @@ def test_discriminator_follows_the_chapter():
     assert d(np.zeros((2, 28, 28, 1), "float32")).shape == (2, 1)
 
 
-@pytest.mark.parametrize("variant", dcgan.VARIANTS)
+@pytest.mark.parametrize("variant", variants.VARIANTS)
 def test_each_variant_builds_and_runs(variant):
-    g = dcgan.variant_generator(variant, TINY)
-    d = dcgan.variant_discriminator(variant, TINY)
+    g = variants.variant_generator(variant, TINY)
+    d = variants.variant_discriminator(variant, TINY)
     z = np.zeros((2, 100), "float32")
     labels = np.array([3, 7], "int32")
-    conditional = variant in dcgan.CONDITIONAL
+    conditional = variant in variants.CONDITIONAL
     x = g([z, labels] if conditional else z).numpy()
     assert x.shape == (2, 28, 28, 1)
     out = d([x, labels] if variant == "cgan" else x)
@@ -55,8 +55,8 @@ def test_each_variant_builds_and_runs(variant):
 
 def test_the_label_changes_what_the_conditional_networks_do():
     keras.utils.set_random_seed(1)
-    g = dcgan.variant_generator("cgan", TINY)
-    d = dcgan.variant_discriminator("cgan", TINY)
+    g = variants.variant_generator("cgan", TINY)
+    d = variants.variant_discriminator("cgan", TINY)
     z = np.random.default_rng(0).uniform(-1, 1, (1, 100)).astype("float32")
     a = g([z, np.array([1], "int32")]).numpy()
     b = g([z, np.array([8], "int32")]).numpy()
@@ -65,23 +65,23 @@ def test_the_label_changes_what_the_conditional_networks_do():
 
 
 def test_settings_are_the_chapters():
-    wgan = dcgan.CHAPTER_SETTINGS["wgan"]
+    wgan = variants.CHAPTER_SETTINGS["wgan"]
     assert (wgan["optimizer"], wgan["learning_rate"], wgan["d_steps"],
             wgan["clip_value"]) == ("rmsprop", 5e-5, 5, 0.01)
-    assert dcgan.CHAPTER_SETTINGS["lsgan"]["loss"] == "least_squares"
-    assert dcgan.CLASSROOM_SETTINGS["wgan"] == wgan
+    assert variants.CHAPTER_SETTINGS["lsgan"]["loss"] == "least_squares"
+    assert variants.CLASSROOM_SETTINGS["wgan"] == wgan
 
 
 def test_variant_trainer_wires_labels_and_settings():
     x = np.zeros((40, 28, 28, 1), "float32")
     y = np.arange(40) % 10
-    t = dcgan.make_variant_trainer("cgan", x, y, widths=TINY, batch_size=8)
+    t = variants.make_variant_trainer("cgan", x, y, widths=TINY, batch_size=8)
     assert t.g_takes_labels and t.d_takes_labels
-    w = dcgan.make_variant_trainer("wgan", x, widths=TINY, batch_size=8)
+    w = variants.make_variant_trainer("wgan", x, widths=TINY, batch_size=8)
     assert (w.d_steps, w.clip_value, w.loss.name) == (5, 0.01, "wasserstein")
     w.train(1, progress=False)
     assert int(w.d_optimizer.iterations.numpy()) == 5
-    fast = dcgan.make_variant_trainer("dcgan", x, widths=TINY, batch_size=8,
+    fast = variants.make_variant_trainer("dcgan", x, widths=TINY, batch_size=8,
                                       learning_rate=1e-3)
     assert fast.d_learning_rate == pytest.approx(2e-3)  # the chapter's ratio D:G = 2:1
 
@@ -89,76 +89,76 @@ def test_variant_trainer_wires_labels_and_settings():
 def test_bad_input_is_refused_with_a_clear_message():
     x = np.zeros((40, 28, 28, 1), "float32")
     with pytest.raises(ValueError, match="unknown GAN variant"):
-        dcgan.variant_generator("biggan")
+        variants.variant_generator("biggan")
     with pytest.raises(ValueError, match="widths"):
-        dcgan.variant_generator("dcgan", "huge")
+        variants.variant_generator("dcgan", "huge")
     with pytest.raises(ValueError, match="labels"):
-        dcgan.make_variant_trainer("acgan", x, widths=TINY)
+        variants.make_variant_trainer("acgan", x, widths=TINY)
     with pytest.raises(ValueError, match=r"\[-1, 1\]"):
-        dcgan.make_variant_trainer("dcgan", x + 5, widths=TINY)
+        variants.make_variant_trainer("dcgan", x + 5, widths=TINY)
     with pytest.raises(ValueError, match="unknown setting"):
-        dcgan.make_variant_trainer("dcgan", x, widths=TINY, n_critic=5)
+        variants.make_variant_trainer("dcgan", x, widths=TINY, n_critic=5)
     with pytest.raises(ValueError, match="activation"):
-        dcgan.dcgan_discriminator(activation="sigmoid")
-    g = dcgan.variant_generator("cgan", TINY)
+        variants.dcgan_discriminator(activation="sigmoid")
+    g = variants.variant_generator("cgan", TINY)
     with pytest.raises(ValueError, match="digits 0-9"):
-        dcgan.generate_digits(g, labels=[3, 12])
+        variants.generate_digits(g, labels=[3, 12])
     with pytest.raises(ValueError, match="conditional"):
-        dcgan.generate_digits(g, n=4)
+        variants.generate_digits(g, n=4)
     with pytest.raises(ValueError, match="takes no labels"):
-        dcgan.generate_digits(dcgan.variant_generator("dcgan", TINY), labels=3)
+        variants.generate_digits(variants.variant_generator("dcgan", TINY), labels=3)
 
 
 def test_generate_digits_is_repeatable():
-    g = dcgan.variant_generator("acgan", TINY)
-    a = dcgan.generate_digits(g, n=5, labels=4, seed=3)
-    b = dcgan.generate_digits(g, n=5, labels=4, seed=3)
+    g = variants.variant_generator("acgan", TINY)
+    a = variants.generate_digits(g, n=5, labels=4, seed=3)
+    b = variants.generate_digits(g, n=5, labels=4, seed=3)
     assert a.shape == (5, 28, 28, 1) and np.array_equal(a, b)
 
 
 def test_user_checkpoint_round_trip_and_mismatch(tmp_path):
     keras.utils.set_random_seed(2)
-    g = dcgan.variant_generator("acgan", TINY)
+    g = variants.variant_generator("acgan", TINY)
     path = save_weights(g, tmp_path / "mine.weights.h5")
-    loaded = dcgan.load_generator("acgan", path, widths=TINY)
+    loaded = variants.load_generator("acgan", path, widths=TINY)
     z = np.zeros((1, 100), "float32")
     assert np.allclose(loaded([z, np.array([5])]), g([z, np.array([5])]))
     with pytest.raises(FileNotFoundError, match="no checkpoint"):
-        dcgan.load_generator("acgan", tmp_path / "missing.weights.h5", widths=TINY)
+        variants.load_generator("acgan", tmp_path / "missing.weights.h5", widths=TINY)
     with pytest.raises(ValueError, match="does not fit"):  # an unconditional G
-        dcgan.load_generator("dcgan", path, widths=TINY)
+        variants.load_generator("dcgan", path, widths=TINY)
     with pytest.raises(ValueError, match="does not fit"):  # another size
-        dcgan.load_generator("acgan", path, widths="classroom")
+        variants.load_generator("acgan", path, widths="classroom")
 
 
 def test_shipped_file_is_checked_against_its_record(tmp_path):
     keras.utils.set_random_seed(3)
-    g = dcgan.variant_generator("lsgan", TINY)
+    g = variants.variant_generator("lsgan", TINY)
     path = save_weights(g, tmp_path / "lsgan_generator.weights.h5")
     manifest = {"variants": {"lsgan": {"widths": {k: list(v) for k, v in TINY.items()},
                                        "sha256": file_sha256(path)}}}
-    ok = dcgan.load_generator("lsgan", manifest=manifest, assets=tmp_path)
+    ok = variants.load_generator("lsgan", manifest=manifest, assets=tmp_path)
     assert ok.name == "lsgan_generator"
     with open(path, "ab") as f:  # the file changes after it was recorded
         f.write(b"\0")
     with pytest.raises(ValueError, match="changed or damaged"):
-        dcgan.load_generator("lsgan", manifest=manifest, assets=tmp_path)
+        variants.load_generator("lsgan", manifest=manifest, assets=tmp_path)
     with pytest.raises(ValueError, match="no shipped generator"):
-        dcgan.load_generator("wgan", manifest=manifest, assets=tmp_path)
+        variants.load_generator("wgan", manifest=manifest, assets=tmp_path)
     with pytest.raises(FileNotFoundError):
-        dcgan.load_manifest(tmp_path / "none.json")
+        variants.load_manifest(tmp_path / "none.json")
 
 
-@pytest.mark.skipif(not os.path.isfile(dcgan.MANIFEST_PATH),
+@pytest.mark.skipif(not os.path.isfile(variants.MANIFEST_PATH),
                     reason="no shipped generators yet (scripts/train_variants.py)")
 def test_shipped_generators_load_and_stay_small():
-    with open(dcgan.MANIFEST_PATH) as f:
+    with open(variants.MANIFEST_PATH) as f:
         manifest = json.load(f)
     total = 0
     for variant in manifest["variants"]:
-        g = dcgan.load_generator(variant)
+        g = variants.load_generator(variant)
         assert g.output.shape[1:] == (28, 28, 1)
-        total += os.path.getsize(dcgan.shipped_path(variant))
+        total += os.path.getsize(variants.shipped_path(variant))
     assert total < 5_000_000
 
 
@@ -166,9 +166,9 @@ def test_flops_are_counted_layer_by_layer():
     # conv1..conv4 at 14x14, 7x7, 4x4, 4x4 with 5x5 kernels, then Dense(4096 -> 1)
     expected = 2 * 25 * (14 * 14 * 1 * 32 + 7 * 7 * 32 * 64 + 4 * 4 * 64 * 128
                          + 4 * 4 * 128 * 256) + 2 * 4096
-    assert dcgan.forward_flops(dcgan.dcgan_discriminator()) == expected
+    assert variants.forward_flops(variants.dcgan_discriminator()) == expected
     # a transposed convolution spreads every input pixel over k*k*c_out outputs
-    g = dcgan.dcgan_generator()
+    g = variants.dcgan_generator()
     deconv1 = 2 * 7 * 7 * 25 * 128 * 128
-    assert dcgan.forward_flops(g) > deconv1 + 2 * 100 * 7 * 7 * 128
-    assert dcgan.step_flops(10, 1, batch_size=2, d_steps=5) == 5 * 2 * (10 + 6) + 2 * (30 + 2)
+    assert variants.forward_flops(g) > deconv1 + 2 * 100 * 7 * 7 * 128
+    assert variants.step_flops(10, 1, batch_size=2, d_steps=5) == 5 * 2 * (10 + 6) + 2 * (30 + 2)

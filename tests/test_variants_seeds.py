@@ -3,9 +3,9 @@ after the notebook's 300-step budget ACGAN follows its label far more often than
 CGAN (the notebook asserts a gap of at least 20 points on seed 0). About 35 s."""
 import pytest
 
-from helpers import dcgan
+from helpers.experiments import variants
 from helpers.evaluator import load_evaluator
-from helpers.mnist import load_mnist
+from helpers.datasets import load_mnist
 
 STEPS = 300  # the notebook's budget
 SEED = 2
@@ -17,10 +17,10 @@ def label_accuracy():
     evaluator = load_evaluator()
     out = {}
     for variant in ("cgan", "acgan"):
-        trainer = dcgan.make_variant_trainer(variant, digits.x, digits.y, batch_size=32,
-                                             seed=SEED, **dcgan.CLASSROOM_SETTINGS[variant])
+        trainer = variants.make_variant_trainer(variant, digits.x, digits.y, batch_size=32,
+                                             seed=SEED, **variants.CLASSROOM_SETTINGS[variant])
         trainer.train(STEPS, progress=False)
-        out[variant] = dcgan.score_generator(trainer.generator, evaluator)["label_accuracy"]
+        out[variant] = variants.score_generator(trainer.generator, evaluator)["label_accuracy"]
     return out
 
 

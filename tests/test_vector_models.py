@@ -1,4 +1,4 @@
-"""helpers.models.vector_generator / vector_discriminator and helpers.vectors.
+"""helpers.models.vector_generator / vector_discriminator and helpers.experiments.vectors.
 
 The last test trains the notebook's model for two other seeds and checks the
 notebook's asserted result (about 10 s per seed on 2 idle cores).
@@ -6,7 +6,7 @@ notebook's asserted result (about 10 s per seed on 2 idle cores).
 import numpy as np
 import pytest
 
-from helpers import vectors
+from helpers.experiments import vectors
 from helpers.models import vector_discriminator, vector_generator
 
 

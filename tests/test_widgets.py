@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from helpers.data import GaussianSampler, NoiseSampler
-from helpers.models import gaussian_discriminator, gaussian_generator
+from helpers.experiments.gaussian1d import discriminator, generator
 from helpers.training import GANTrainer
 from helpers.widgets import TrainingPanel
 
@@ -37,7 +37,8 @@ class Builder:
                            "loss": loss, "hidden": hidden})
         if self.gate is not None:
             assert self.gate.wait(30), "the test never released build()"
-        trainer = GANTrainer(gaussian_generator(hidden), gaussian_discriminator(8),
+        trainer = GANTrainer(generator(hidden, init_stddev=1.0),
+                             discriminator(8, minibatch=False, init_stddev=1.0),
                              GaussianSampler(4.0, 0.5), NoiseSampler(1), loss=loss,
                              optimizer=optimizer, learning_rate=learning_rate,
                              batch_size=32, seed=0)

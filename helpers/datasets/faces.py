@@ -16,7 +16,7 @@ import os
 
 import numpy as np
 
-from .validation import check_positive_int
+from ..validation import check_positive_int
 
 #: file endings :func:`load_face_folder` reads (case-insensitive)
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff")

