@@ -201,9 +201,35 @@ def animate(frames, draw, interval=120, figsize=(6, 3.5), dpi=60):
 
     anim = animation.FuncAnimation(fig, update, frames=len(frames), interval=interval,
                                    blit=False)
-    html = anim.to_jshtml(default_mode="once")
+    html = offline_player(anim.to_jshtml(default_mode="once"))
     plt.close(fig)  # otherwise a static copy of the last frame is shown too
     return HTML(html)
+
+
+#: the player's buttons as plain characters (matplotlib draws them with an icon
+#: font fetched from a CDN, which shows empty buttons offline)
+_PLAYER_ICONS = {
+    "fa fa-minus": "&minus;", "fa fa-plus": "+",
+    "fa fa-fast-backward": "&#x23EE;", "fa fa-fast-forward": "&#x23ED;",
+    "fa fa-step-backward": "&#x25C2;&#x2502;", "fa fa-step-forward": "&#x2502;&#x25B8;",
+    "fa fa-play fa-flip-horizontal": "&#x25C0;", "fa fa-play": "&#x25B6;",
+    "fa fa-pause": "&#x23F8;",
+}
+
+
+def offline_player(html):
+    """Matplotlib's JavaScript player without its web font: the stylesheet link
+    is dropped and each icon becomes a character, so the controls render with
+    no network (a classroom without internet, a notebook opened years later)."""
+    import re
+
+    html = re.sub(r"<link[^>]*font-awesome[^>]*>", "", html, flags=re.IGNORECASE | re.DOTALL)
+    for css_class, glyph in _PLAYER_ICONS.items():
+        html = html.replace(f'<i class="{css_class}"></i>', glyph)
+    if re.search(r'<i class="fa[ "]', html):
+        raise RuntimeError("matplotlib's player uses an icon this module does not know; "
+                           "extend plots._PLAYER_ICONS")
+    return html
 
 
 # --- watching it train ---------------------------------------------------------

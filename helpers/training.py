@@ -18,12 +18,9 @@ import tensorflow as tf
 from .data import Sampler, make_rng
 from .losses import get_loss, gradient_penalty
 from .optim import make_optimizer
+from .progress import ProgressBar
 from .validation import check_positive_int, check_learning_rate
 
-try:  # a progress bar that renders as a widget in Jupyter, as text elsewhere
-    from tqdm.auto import tqdm
-except ImportError:  # pragma: no cover - tqdm is in requirements.txt
-    tqdm = None
 
 MAX_STEPS = 10_000_000
 
@@ -401,7 +398,7 @@ class GANTrainer:
         self.stop_requested = False
         self.status = "running"
         self.message = ""
-        bar = tqdm(total=steps, desc=desc, leave=False) if (progress and tqdm) else None
+        bar = ProgressBar(steps, desc, enabled=progress)
         done = 0
         start = time.perf_counter()
         for cb in callbacks:
@@ -422,8 +419,7 @@ class GANTrainer:
                 self.history.extend(logs)
                 self.good_step = self.step
                 done += n
-                if bar is not None:
-                    bar.update(n)
+                bar.update(n)
                 last = {k: float(v[-1]) for k, v in logs.items()}
                 last["step"] = self.step
                 for cb in callbacks:
@@ -435,8 +431,7 @@ class GANTrainer:
             self.message = f"Interrupted at step {self.step}; history and weights kept."
         finally:
             self.elapsed += time.perf_counter() - start
-            if bar is not None:
-                bar.close()
+            bar.close()
             for cb in callbacks:
                 cb.on_train_end(self)
         if self.status == "diverged":

@@ -17,6 +17,7 @@ import numpy as np
 from .. import seed_everything
 from ..data import GaussianSampler, NoiseSampler
 from ..metrics import jensen_shannon_1d, wasserstein_1d
+from ..progress import progress as progress_bar
 from ..models import dense_discriminator, dense_generator
 from ..training import GANTrainer, pretrain_discriminator
 from ..validation import check_positive_int
@@ -155,13 +156,8 @@ def seed_sweep(seeds, progress=True, recipe=None, **overrides):
     seeds = list(seeds)
     if not seeds:
         raise ValueError("give at least one seed")
-    iterator = seeds
-    if progress:
-        from tqdm.auto import tqdm
-
-        iterator = tqdm(seeds, desc="seeds", leave=False)
     rows = []
-    for seed in iterator:
+    for seed in progress_bar(seeds, desc="seeds", enabled=progress):
         result = run(seed, progress=False, recipe=recipe, **overrides)
         rows.append({"seed": seed, **result.metrics, "passed": result.passed})
     return pd.DataFrame(rows).set_index("seed")
