@@ -19,8 +19,11 @@ inside the loop are therefore dead code; the idiom works only because the
 while it is False and D never learns (Keras only warns that the model "does
 not have any trainable weights").
 
-The working way for new code is :class:`helpers.training.GANTrainer`: each
-update differentiates with respect to one model's variables only.
+The working ways for new code differentiate each update with respect to one
+model's variables only, so no flag is needed: :class:`helpers.keras_gan.GAN`
+(a ``keras.Model`` with its own ``train_step``, trained by ``fit``) and
+:class:`helpers.training.GANTrainer`. ``helpers.experiments.vectors.speed_table``
+times this module's loop against both.
 """
 import time
 
@@ -204,42 +207,3 @@ def describe_change(label, changes):
     words = ", ".join(f"{name} {'changed' if moved else 'kept'}"
                       for name, moved in changes.items())
     return f"{label:<48} ->  {words}"
-
-
-def compare_speed(classic, trainer, mu, sigma, rounds=5, classic_steps=10, trainer_steps=200,
-                  seed=0):
-    """Milliseconds per step of the chapter's way and of a compiled trainer.
-
-    ``classic`` is a ``(g, d, gan)`` triple from :func:`build_classic`;
-    ``trainer`` a :class:`helpers.training.GANTrainer` with the same batch size
-    in mind. Both are warmed up first (their first call builds the compiled
-    functions), then timed in ``rounds`` alternating bursts, so a machine that
-    gets busier halfway slows both alike. Returns a dict with the median
-    wall-clock ``classic_ms`` and ``trainer_ms`` per step and their ``ratio``,
-    and the same in CPU time of this process (``classic_cpu_ms``,
-    ``trainer_cpu_ms``, ``cpu_ratio``; on a machine shared with other jobs
-    these are closer to what an idle machine shows). Both models keep
-    training while they are timed.
-    """
-    rounds = check_positive_int("rounds", rounds)
-    classic_steps = check_positive_int("classic_steps", classic_steps)
-    trainer_steps = check_positive_int("trainer_steps", trainer_steps)
-    g, d, gan = classic
-    batch_size = trainer.batch_size
-    train_classic(g, d, gan, 2, mu, sigma, batch_size=batch_size, seed=seed, progress=False)
-    trainer.train(trainer_steps, chunk=trainer_steps, progress=False)
-    times = {"classic_ms": [], "trainer_ms": [], "classic_cpu_ms": [], "trainer_cpu_ms": []}
-    for r in range(rounds):
-        wall, cpu = time.perf_counter(), time.process_time()
-        train_classic(g, d, gan, classic_steps, mu, sigma, batch_size=batch_size,
-                      seed=seed + 1 + r, progress=False)
-        times["classic_ms"].append(1000 * (time.perf_counter() - wall) / classic_steps)
-        times["classic_cpu_ms"].append(1000 * (time.process_time() - cpu) / classic_steps)
-        wall, cpu = time.perf_counter(), time.process_time()
-        trainer.train(trainer_steps, chunk=trainer_steps, progress=False)
-        times["trainer_ms"].append(1000 * (time.perf_counter() - wall) / trainer_steps)
-        times["trainer_cpu_ms"].append(1000 * (time.process_time() - cpu) / trainer_steps)
-    out = {k: float(np.median(v)) for k, v in times.items()}
-    out["ratio"] = out["classic_ms"] / out["trainer_ms"]
-    out["cpu_ratio"] = out["classic_cpu_ms"] / out["trainer_cpu_ms"]
-    return out

@@ -116,14 +116,12 @@ def test_train_classic_records_every_step_and_sigmoid_stays_in_01():
     assert out.min() > 0.0 and out.max() < 1.0
 
 
-def test_train_classic_and_compare_speed_refuse_bad_counts():
+def test_train_classic_refuses_bad_counts():
     g, d, gan = build()
     with pytest.raises(ValueError, match="steps"):
         classic.train_classic(g, d, gan, 0, 3.0, 1.0, progress=False)
     with pytest.raises(ValueError, match="batch_size"):
         classic.train_classic(g, d, gan, 2, 3.0, 1.0, batch_size=0, progress=False)
-    with pytest.raises(ValueError, match="rounds"):
-        classic.compare_speed((g, d, gan), None, 3.0, 1.0, rounds=0)
     with pytest.raises(ValueError, match="at least one model"):
         classic.which_changed(lambda: None)
 
