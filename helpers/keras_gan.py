@@ -17,7 +17,9 @@ differentiated with respect to its own network's variables only. So there is no
 
 ``fit`` reports the losses the loss object names (for the non-saturating loss
 ``d_loss``, ``d_loss_real``, ``d_loss_fake`` and ``g_loss``), averaged over each
-epoch.
+epoch. ``train_on_batch`` returns running means too: Keras 3.15 resets them at
+every call, Keras 3.13 does not, so call ``reset_metrics()`` first to get one
+step's own losses on either.
 
 The noise comes from a ``keras.random.SeedGenerator``, so two models built with
 the same seed draw the same noise. :class:`Replay` hands out prepared batches
