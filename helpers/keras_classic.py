@@ -33,6 +33,7 @@ from keras import layers
 
 from .models import VECTOR_OUTPUTS, vector_generator
 from .optim import make_optimizer
+from .progress import ProgressBar
 from .validation import check_positive_int
 
 #: output activations the chapter's generator may end in
@@ -156,25 +157,18 @@ def train_classic(g, d, gan, steps, mu, sigma, batch_size=32, seed=0, progress=T
     dim = g.input_shape[-1]
     rng = np.random.default_rng(seed)
     history = {"d_loss": [], "g_loss": [], "step_seconds": []}
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-
-        bar = tqdm(total=steps, desc=desc, leave=False)
     start = time.perf_counter()
-    for _ in range(steps):
-        t0 = time.perf_counter()
-        x_real = x_sample(rng, batch_size, mu, sigma, dim)
-        d_loss, g_loss = classic_step(g, d, gan, x_real, z_sample(rng, batch_size, dim),
-                                      z_sample(rng, batch_size, dim))
-        history["step_seconds"].append(time.perf_counter() - t0)
-        history["d_loss"].append(d_loss)
-        history["g_loss"].append(g_loss)
-        if bar is not None:
+    with ProgressBar(steps, desc, enabled=progress) as bar:
+        for _ in range(steps):
+            t0 = time.perf_counter()
+            x_real = x_sample(rng, batch_size, mu, sigma, dim)
+            d_loss, g_loss = classic_step(g, d, gan, x_real, z_sample(rng, batch_size, dim),
+                                          z_sample(rng, batch_size, dim))
+            history["step_seconds"].append(time.perf_counter() - t0)
+            history["d_loss"].append(d_loss)
+            history["g_loss"].append(g_loss)
             bar.update(1)
     seconds = time.perf_counter() - start
-    if bar is not None:
-        bar.close()
     out = {k: np.asarray(v, np.float32) for k, v in history.items()}
     out["seconds"] = seconds
     return out

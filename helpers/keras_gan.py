@@ -33,6 +33,7 @@ import tensorflow as tf
 
 from .data import Sampler
 from .losses import get_loss
+from .progress import ProgressBar
 from .validation import check_positive_int
 
 NOISE_KINDS = ("uniform", "normal")
@@ -249,3 +250,25 @@ class SampleCallback(keras.callbacks.Callback):
     @property
     def steps(self):
         return [s for s, _ in self.frames]
+
+
+class ProgressCallback(keras.callbacks.Callback):
+    """A progress bar over ``fit``'s epochs that leaves nothing behind when it ends
+    (:class:`helpers.progress.ProgressBar`)."""
+
+    def __init__(self, desc="fit"):
+        super().__init__()
+        self.desc = desc
+        self._bar = None
+
+    def on_train_begin(self, logs=None):
+        self._bar = ProgressBar(self.params.get("epochs"), self.desc)
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self._bar is not None:
+            self._bar.update(1)
+
+    def on_train_end(self, logs=None):
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None

@@ -191,3 +191,12 @@ def test_refuses_what_does_not_fit():
         gan.compile(make_optimizer("adam", 1e-3), make_optimizer("adam", 1e-3), loss="hinge")
     with pytest.raises(ValueError, match="every"):
         keras_gan.SampleCallback(every=0)
+
+
+def test_progress_callback_runs_quietly_outside_a_notebook():
+    g, d = networks()
+    gan = compiled(g, d)
+    x = np.random.default_rng(0).normal(3, 1, (2 * BATCH, DIM)).astype(np.float32)
+    bar = keras_gan.ProgressCallback("fit")
+    gan.fit(x, batch_size=BATCH, epochs=2, verbose=0, callbacks=[bar])
+    assert bar._bar is None  # closed at the end of training

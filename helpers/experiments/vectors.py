@@ -18,7 +18,7 @@ import numpy as np
 
 from .. import seed_everything
 from ..data import GaussianSampler, NoiseSampler
-from ..keras_gan import GAN
+from ..keras_gan import GAN, ProgressCallback
 from ..metrics import wasserstein_1d
 from ..models import vector_discriminator, vector_generator
 from ..plots import FAKE_COLOR, REAL_COLOR, plot_losses
@@ -202,9 +202,7 @@ def run_keras(seed=0, steps=None, progress=True, callbacks=(), steps_per_executi
     gan = keras_model(seed, steps_per_execution, **overrides)
     callbacks = list(callbacks)
     if progress:
-        from tqdm.keras import TqdmCallback
-
-        callbacks.append(TqdmCallback(verbose=0, leave=False, desc=f"fit, seed {seed}"))
+        callbacks.append(ProgressCallback(f"fit, seed {seed}"))
     history = gan.fit(real_dataset(seed, s["mu"], s["sigma"], s["batch_size"]),
                       epochs=steps // STEPS_PER_EPOCH, steps_per_epoch=STEPS_PER_EPOCH,
                       shuffle=False, verbose=0, callbacks=callbacks)
