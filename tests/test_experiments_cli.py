@@ -57,3 +57,24 @@ def test_bad_arguments_exit_with_2_and_a_message(args, message):
     proc = cli(*args, timeout=120)
     assert proc.returncode == 2
     assert message in proc.stderr
+
+
+def test_the_command_gives_the_numbers_notebook_01_shows():
+    """Notebook 01 runs gaussian1d.run(seed=0) and prints its W1 and sd; the
+    command with --seed 0 must print the same numbers."""
+    import re
+
+    import nbformat
+
+    book = nbformat.read(os.path.join(ROOT, "notebooks", "01_gaussian_1d.ipynb"), as_version=4)
+    shown = None
+    for cell in book.cells:
+        if cell.cell_type == "code" and "result.metrics" in cell.source:
+            text = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+            shown = re.search(r"W1 = ([\d.]+) .*sd ([\d.]+)", text)
+            break
+    assert shown, "notebook 01 no longer prints the run's W1 and sd"
+    proc = cli("gaussian1d", "--seed", "0", "--json")
+    record = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert f"{record['w1']:.3f}" == shown.group(1)
+    assert f"{record['std']:.3f}" == shown.group(2)
