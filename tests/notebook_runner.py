@@ -80,12 +80,18 @@ def cell_tags(cell):
     return tags
 
 
-def output_text(outputs, streams=("stdout", "stderr")):
+def stderr_text(outputs):
+    """What these outputs wrote to stderr."""
+    return "".join(out.get("text", "") for out in outputs
+                   if out.get("output_type") == "stream" and out.get("name") == "stderr")
+
+
+def output_text(outputs):
     """Everything a learner reads in these outputs, as one string."""
     parts = []
     for out in outputs:
         kind = out.get("output_type")
-        if kind == "stream" and out.get("name") in streams:
+        if kind == "stream":
             parts.append(out.get("text", ""))
         elif kind in ("execute_result", "display_data"):
             data = out.get("data", {})
@@ -142,7 +148,7 @@ def find_noise(original, executed, warnings_by_cell):
             problems.append(f"{where} shows a {category} its stored output does not: "
                             f"{message.strip().splitlines()[0][:160]!r}")
         if IGNORE_OUTPUT_TAG not in tags and not reported:  # a warning explains stderr
-            stderr = output_text(after.get("outputs", []), streams=("stderr",)).strip()
+            stderr = stderr_text(after.get("outputs", [])).strip()
             if stderr:
                 lines = stderr.splitlines()
                 problems.append(f"{where} writes to stderr ({len(lines)} line"
@@ -202,6 +208,8 @@ def run_notebook(path, timeout=1800, cwd=None):
     if MARKER not in report:
         raise RuntimeError(f"the warnings probe printed nothing in {path.name}: {report[:400]!r}")
     recorded = json.loads(report.split(MARKER, 1)[1].splitlines()[0])
+    # kept with the executed copy, to read after a failure
+    executed.metadata["notebook_runner"] = {"warnings": recorded}
     # the probe counts the cells the kernel ran after it (code cells with code: nbclient
     # skips the others): the first is 1
     ran = [i for i, cell in enumerate(executed.cells)

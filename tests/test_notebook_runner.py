@@ -49,10 +49,12 @@ def test_noise_is_found_and_meant_output_is_not(tmp_path):
                           "'a warning from a training thread'))\nt.start(); t.join()",
                           metadata=IGNORE),
         nbf.new_code_cell("assert 1 + 1 == 2\nprint('The lesson holds.')"),
+        nbf.new_code_cell("import matplotlib.pyplot as plt\nfig = plt.figure()\nplt.plot([1, 2])\n"
+                          "import pandas as pd\ndisplay(pd.DataFrame({'a': [1]}))\nfig"),
     )
     run = run_notebook(path, timeout=120)
     assert run.error == ""
-    assert len(run.executed.cells) == 8  # the probe's cells are not in the copy
+    assert len(run.executed.cells) == 9  # the probe's cells are not in the copy
     assert run.executed.cells[7].outputs[0]["text"] == "The lesson holds.\n"
     problems = "\n".join(run.problems)
     assert len(run.problems) == 4, problems
@@ -62,6 +64,9 @@ def test_noise_is_found_and_meant_output_is_not(tmp_path):
     assert "cell 4 " not in problems  # stderr in a cell whose output nbval ignores
     assert "cell 5 " in problems and "IProgress not found" in problems
     assert "cell 6 " in problems and "a warning from a training thread" in problems
+    assert "cell 8 " not in problems  # figures and tables are not stderr
+    warned = run.executed.metadata["notebook_runner"]["warnings"]
+    assert any("training thread" in message for _, _, message in warned)
 
 
 def test_a_failing_cell_stops_the_run(tmp_path):
