@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from helpers import checkpoints
-from helpers import dcgan as family  # the DCGAN family's builders and shipped files
+from helpers.experiments import variants as family  # the DCGAN family and its shipped files
 
 
 def mlp(widths, name="mlp", extra_layer=False):
