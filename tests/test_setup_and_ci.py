@@ -179,6 +179,18 @@ def test_ci_runs_the_readmes_commands():
     assert done.returncode == 2 and "the parts are: test colab" in done.stderr
 
 
+def test_ci_runs_every_part_and_fails_if_any_failed(tmp_path):
+    (tmp_path / ".ci").mkdir()
+    shutil.copy(ROOT / ".ci" / "run", tmp_path / ".ci" / "run")
+    fake = tmp_path / "classroom"  # records its command; `test` fails
+    fake.write_text('#!/bin/sh\necho "$1" >> calls.txt\n[ "$1" != test ]\n')
+    fake.chmod(0o755)
+    done = subprocess.run(["bash", str(tmp_path / ".ci" / "run")], capture_output=True,
+                          text=True, timeout=30)
+    assert done.returncode == 1 and "failed: test" in done.stderr
+    assert (tmp_path / "calls.txt").read_text().split() == ["test", "colab"]
+
+
 def workflow_runs():
     """(job, its Python, each step's run line) of every workflow."""
     for path in WORKFLOWS:
