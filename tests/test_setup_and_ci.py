@@ -57,10 +57,15 @@ def fake_pythons(folder, **programs):
 
 
 def classroom(tools, tmp_path, *args, pythons=None, **env):
+    """Run a copy of ./classroom in an empty folder (so no .venv of this
+    checkout is reused) with only ``pythons`` and ``tools`` on PATH."""
+    repo = tmp_path / "repo"
+    repo.mkdir(exist_ok=True)
+    shutil.copy(CLASSROOM, repo / "classroom")
     path = os.pathsep.join(([str(pythons)] if pythons else []) + [str(tools)])
     environ = {"PATH": path, "HOME": str(tmp_path / "home"),
                "PYENV_ROOT": str(tmp_path / "no-pyenv"), **env}
-    return subprocess.run(["bash", str(CLASSROOM), *args], env=environ, cwd=tmp_path,
+    return subprocess.run(["bash", str(repo / "classroom"), *args], env=environ, cwd=repo,
                           capture_output=True, text=True, timeout=60)
 
 
@@ -93,7 +98,7 @@ def test_no_supported_python_says_which_work_and_how_to_get_one(tools, tmp_path)
     assert "no Python 3.11, 3.12 or 3.13 found" in done.stderr
     assert "Found only: python3 (3.10) python (3.14)" in done.stderr
     assert "pyenv install 3.13" in done.stderr and "PYTHON=/path/to/python3.13" in done.stderr
-    assert not (tmp_path / ".venv").exists()
+    assert not (tmp_path / "repo" / ".venv").exists()
 
 
 def test_an_installed_but_unlisted_pyenv_python_is_found(tools, tmp_path):
