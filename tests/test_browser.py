@@ -54,9 +54,8 @@ PANEL_TAG = "panel"
 
 #: steps of the first run: few, so that even an image GAN ends it quickly
 SHORT_STEPS = 20
-#: steps of the second run, which Stop ends part-way: many more than it gets
-#: through before the click, few enough that the default chunk stays short
-LONG_STEPS = 2_000
+# The second run asks for as many steps as the panel allows (its steps box's
+# maximum), so it is still training when Stop arrives however slow the machine.
 
 # Chromium must not reach for the network: it has none here, and a test must not need it.
 CHROMIUM_ARGS = [
@@ -225,7 +224,7 @@ class Lab:
             body = resp.read()
         return json.loads(body) if body else None
 
-    def wait_ready(self, timeout=90):
+    def wait_ready(self, timeout=180):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -304,6 +303,17 @@ def lab(chromium):
 
 
 # --- driving the panel -------------------------------------------------------------
+#
+# Every wait below waits for the state the next step needs (a status line, a
+# button's state, a new picture), checked in the page each animation frame; a
+# timeout only bounds how long a broken panel is waited for. Nothing sleeps for a
+# fixed time, so a slow (loaded) machine makes the test slower, not flaky.
+
+#: how long a step may take at most on a slow, loaded machine (milliseconds)
+PAGE_LOAD_MS = 240_000   # JupyterLab loaded and the kernel started
+CELLS_MS = 400_000       # the panel's cells ran (imports, data, a model built)
+RUN_MS = 240_000         # a short run finished, or a long one got its first chunk done
+UI_MS = 60_000           # the browser shows what the kernel just sent
 
 KERNEL_IDLE_JS = """() => {
     const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
@@ -312,11 +322,53 @@ KERNEL_IDLE_JS = """() => {
     return !!(k && k.status === 'idle' && w.context && w.context.isReady);
 }"""
 
-IMAGE_HASH_JS = """async (img) => {
-    if (!img.src || !img.complete || img.naturalWidth === 0) return null;
+#: the panel's status line once it is shown, or the first traceback in the notebook
+PANEL_OR_ERROR_JS = """() => {
+    const status = document.querySelector('.gan-panel .gan-status');
+    if (status && status.offsetParent !== null) return {panel: status.innerText};
+    for (const out of document.querySelectorAll('.jp-OutputArea-output')) {
+        const text = out.innerText || '';
+        if (text.includes('Traceback') || text.includes('most recent call last'))
+            return {error: text};
+    }
+    return false;
+}"""
+
+#: the status line once it matches ``pattern``, or reports a failure
+STATUS_JS = """([pattern, failOn]) => {
+    const el = document.querySelector('.gan-panel .gan-status');
+    const text = el ? el.innerText : '';
+    if (new RegExp(pattern).test(text)) return {ok: text};
+    if (text.includes('failed:') || text.includes('already training')
+        || (failOn && new RegExp(failOn).test(text))) return {bad: text};
+    return false;
+}"""
+
+#: the SHA-256 of the panel's picture once it shows one that differs from ``before``
+NEW_IMAGE_JS = """async (before) => {
+    const img = document.querySelector('.gan-panel .gan-image');
+    if (!img || !img.src || !img.complete || img.naturalWidth === 0) return false;
     const buf = await (await fetch(img.src)).arrayBuffer();
     const digest = await crypto.subtle.digest('SHA-256', buf);
-    return Array.from(new Uint8Array(digest)).map(b => b.toString(16).padStart(2, '0')).join('');
+    const hex = Array.from(new Uint8Array(digest))
+        .map(b => b.toString(16).padStart(2, '0')).join('');
+    return hex !== before ? hex : false;
+}"""
+
+#: what the panel's controls show now
+CONTROLS_JS = """() => {
+    const q = s => document.querySelector('.gan-panel ' + s);
+    const select = q('.gan-optimizer select'), img = q('.gan-image');
+    const bar = q('.gan-progress .progress-bar');
+    return {
+        train: !q('.gan-train').disabled, stop: !q('.gan-stop').disabled,
+        lr: q('.gan-lr .widget-readout').innerText.trim(),
+        optimizer: select.options[select.selectedIndex].text,
+        steps: q('.gan-steps input').value,
+        progress: bar ? parseFloat(bar.style.width) || 0 : 0,
+        picture: !!(img && img.src && img.naturalWidth > 0),
+        status: q('.gan-status').innerText,
+    };
 }"""
 
 
@@ -348,45 +400,49 @@ class PanelPage:
     def part(self, name):
         return self.page.locator(f".gan-panel .gan-{name}").first
 
-    def status(self):
-        return self.part("status").inner_text()
+    def controls(self):
+        return self.page.evaluate(CONTROLS_JS)
 
-    def image_hash(self):
-        img = self.part("image")
-        return img.evaluate(IMAGE_HASH_JS)
+    def wait_js(self, script, arg=None, timeout=UI_MS, what="the panel"):
+        """Wait until ``script`` returns something truthy in the page; returns it."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    def wait_for_status(self, pattern, timeout=120, fail_on=None):
+        try:
+            handle = self.page.wait_for_function(script, arg=arg, timeout=timeout,
+                                                 polling="raf")
+        except PlaywrightTimeout:
+            try:
+                now = self.controls()
+            except Exception as err:  # noqa: BLE001 - the page itself may be gone
+                now = f"(controls unreadable: {err})"
+            raise AssertionError(f"after {timeout / 1000:.0f} s still waiting for {what}; "
+                                 f"the panel shows {now}") from None
+        return handle.json_value()
+
+    def wait_for_status(self, pattern, timeout=RUN_MS, fail_on=None):
         """Wait until the status line matches ``pattern``; returns the match.
         Fails at once when it reports a failure or matches ``fail_on``."""
-        deadline = time.monotonic() + timeout
-        text = ""
-        while time.monotonic() < deadline:
-            text = self.status()
-            found = re.search(pattern, text)
-            if found:
-                return found
-            if ("failed:" in text or "already training" in text
-                    or (fail_on and re.search(fail_on, text))):
-                raise AssertionError(f"the panel reports a problem: {text}")
-            self.page.wait_for_timeout(200)
-        raise AssertionError(f"after {timeout} s the status is {text!r}, "
-                             f"not matching {pattern!r}")
+        found = self.wait_js(STATUS_JS, [pattern, fail_on], timeout,
+                             what=f"a status matching {pattern!r}")
+        if "bad" in found:
+            raise AssertionError(f"the panel reports a problem: {found['bad']}")
+        return re.search(pattern, found["ok"])
+
+    def wait_controls(self, what, timeout=UI_MS, **want):
+        """Wait until the controls show ``want`` (e.g. train=True, stop=False)."""
+        script = ("(want) => { const now = (" + CONTROLS_JS + ")(); "
+                  "return Object.keys(want).every(k => now[k] === want[k]) && now; }")
+        return self.wait_js(script, want, timeout, what=what)
+
+    def wait_image(self, different_from=None, timeout=UI_MS):
+        """The picture's hash once it is shown (and differs from ``different_from``)."""
+        return self.wait_js(NEW_IMAGE_JS, different_from, timeout,
+                            what="a new picture" if different_from else "a picture")
 
     def set_steps(self, steps):
         box = self.part("steps").locator("input")
         box.fill(str(steps))
         box.press("Enter")
-
-    def wait_image(self, different_from=None, timeout=30):
-        """The picture's hash once it is shown (and differs from ``different_from``)."""
-        deadline = time.monotonic() + timeout
-        digest = None
-        while time.monotonic() < deadline:
-            digest = self.image_hash()
-            if digest and digest != different_from:
-                return digest
-            self.page.wait_for_timeout(200)
-        return digest
 
 
 @contextlib.contextmanager
@@ -431,7 +487,7 @@ class OpenNotebook:
         # a workspace of its own, or JupyterLab reopens the notebooks of earlier tests
         page.goto(f"{self.lab.url}/lab/workspaces/{self.name}/tree/{self.rel}"
                   f"?token={self.lab.token}")
-        page.wait_for_function(KERNEL_IDLE_JS, timeout=120_000, polling=250)
+        page.wait_for_function(KERNEL_IDLE_JS, timeout=PAGE_LOAD_MS, polling="raf")
         self.ui.mark("JupyterLab loaded, kernel idle")
         page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
         self.started = True
@@ -493,17 +549,18 @@ def test_panel_in_jupyterlab(source, request, lab, chromium, opened):
 def drive_panel(ui):
     page = ui.page
     # the panel appears once the last panel cell ran; an error output means it never will
-    deadline = time.monotonic() + 150
-    while not ui.part("status").is_visible():
-        error = _error_output(page)
-        if error:
-            pytest.fail(f"a panel cell raised:\n{error}")
-        assert time.monotonic() < deadline, "the panel did not appear within 150 s"
-        page.wait_for_timeout(250)
+    shown = ui.wait_js(PANEL_OR_ERROR_JS, timeout=CELLS_MS, what="the panel cells to run")
+    if "error" in shown:
+        pytest.fail(f"a panel cell raised:\n{shown['error']}")
     ui.mark("panel cells ran (since the kernel was idle)")
-    assert "Press Train" in ui.status()
-    assert ui.part("stop").is_disabled() and ui.part("train").is_enabled()
-    steps_default = int(ui.part("steps").locator("input").input_value())
+    start = ui.controls()
+    assert "Press Train" in start["status"], start
+    assert start["train"] and not start["stop"], start
+    steps_box = ui.part("steps").locator("input")
+    steps_default = steps_box.input_value()
+    # the long run is as long as the panel allows, so it is still training when
+    # Stop arrives however slow this machine is
+    long_steps = int(steps_box.get_attribute("max") or 100_000)
 
     # run 1: the notebook's own settings, a short run
     ui.set_steps(SHORT_STEPS)
@@ -511,19 +568,23 @@ def drive_panel(ui):
     first = ui.wait_for_status(r"Run 1 \((.*?)\): (finished|stopped|diverged) after \d+ steps")
     assert f", {SHORT_STEPS} steps" in first.group(1), first.group(0)
     picture_1 = ui.wait_image()
-    assert picture_1, "Train drew no picture"
+    ui.wait_controls("Train to be enabled again after run 1", train=True, stop=False)
     ui.mark("run 1")
 
     # move the learning-rate slider with the keyboard: one PageUp/PageDown is one
-    # change (5 steps of the slider), so the kernel gets it before the Train click
+    # change (5 steps of the slider), sent to the kernel as one message, before
+    # the Train click's message
     readout = ui.part("lr").locator(".widget-readout")
-    lr_before = float(readout.inner_text())
+    lr_before_text = readout.inner_text().strip()
+    lr_before = float(lr_before_text)
     handle = ui.part("lr").locator(".noUi-handle")
     now, lo, hi = (float(handle.get_attribute(f"aria-value{a}")) for a in ("now", "min", "max"))
     handle.focus()
     handle.press("PageDown" if now > (lo + hi) / 2 else "PageUp")  # towards the middle
-    page.wait_for_function("([el, before]) => parseFloat(el.innerText) !== before",
-                           arg=[readout.element_handle(), lr_before])
+    ui.wait_js("(before) => { const el = document.querySelector("
+               "'.gan-panel .gan-lr .widget-readout'); "
+               "return el && el.innerText.trim() !== before && el.innerText.trim(); }",
+               lr_before_text, what="the slider's readout to change")
     lr_after = float(readout.inner_text())
 
     # pick another optimizer in the dropdown
@@ -534,7 +595,7 @@ def drive_panel(ui):
     select.select_option(label=other)
 
     # run 2: the new settings, a long run that Stop ends part-way
-    ui.set_steps(LONG_STEPS)
+    ui.set_steps(long_steps)
     ui.part("train").click()
     expected = f"Run 2 ({other}, learning rate {lr_after:.1e}, "
     ended = r"Run 2 \(.*?\): (finished|diverged) after"
@@ -542,38 +603,30 @@ def drive_panel(ui):
     assert html.unescape(training.string).startswith(expected), (
         f"the status should name optimizer {other!r} and learning rate {lr_after:.1e}: "
         f"{training.string}")
-    assert ui.part("train").is_disabled() and ui.part("stop").is_enabled()
-    bar = ui.part("progress").locator(".progress-bar")
-    page.wait_for_function("el => parseFloat(el.style.width) > 0",
-                           arg=bar.element_handle(), timeout=120_000, polling=200)
+    ui.wait_controls("Train disabled and Stop enabled while run 2 trains", train=False, stop=True)
+    ui.wait_js("() => { const bar = document.querySelector("
+               "'.gan-panel .gan-progress .progress-bar'); "
+               "return bar && parseFloat(bar.style.width) > 0; }",
+               timeout=RUN_MS, what="run 2's first chunk (progress above 0)")
     ui.part("stop").click()
     stopped = ui.wait_for_status(r"Run 2 \((.*?), (\d+) steps.*?\): stopped after (\d+) steps",
                                  fail_on=ended)
     assert html.unescape(stopped.group(0)).startswith(expected), stopped.group(0)
     asked, done = int(stopped.group(2)), int(stopped.group(3))
+    assert asked == long_steps, stopped.group(0)
     assert 0 < done < asked, f"Stop should end the run part-way: {stopped.group(0)}"
-    page.wait_for_function("el => !el.disabled", arg=ui.part("train").element_handle())
-    assert ui.part("stop").is_disabled()
+    ui.wait_controls("Train enabled and Stop disabled after Stop", train=True, stop=False)
     picture_2 = ui.wait_image(different_from=picture_1)
-    assert picture_2 and picture_2 != picture_1, "the picture did not change for run 2"
+    assert picture_2 != picture_1, "the picture did not change for run 2"
     ui.mark("run 2, stopped")
 
     # Reset puts the controls back and clears the picture
     ui.part("reset").click()
     ui.wait_for_status(r"Reset to the default settings")
+    ui.wait_controls("Reset to restore the controls and clear the picture",
+                     lr=lr_before_text, optimizer=current, steps=steps_default,
+                     picture=False, train=True, stop=False)
     assert float(readout.inner_text()) == pytest.approx(lr_before)
-    assert select.evaluate("s => s.options[s.selectedIndex].text") == current
-    assert int(ui.part("steps").locator("input").input_value()) == steps_default
-    page.wait_for_function("img => !img.src || img.naturalWidth === 0",
-                           arg=ui.part("image").element_handle(), timeout=10_000)
 
     assert not ui.errors, "the browser console reported errors:\n" + "\n".join(ui.errors)
     ui.mark("reset")
-
-
-def _error_output(page):
-    """Text of the first error output in the notebook, or ''."""
-    errors = page.locator(".jp-OutputArea-output[data-mime-type="
-                          "'application/vnd.jupyter.stderr']:has-text('Traceback'), "
-                          ".jp-OutputArea-output:has-text('Traceback (most recent call last)')")
-    return errors.first.inner_text() if errors.count() else ""
