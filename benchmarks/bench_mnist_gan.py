@@ -3,7 +3,8 @@
     PYTHONPATH=. python benchmarks/bench_mnist_gan.py [--widths classroom chapter]
                                                       [--batch-size 32] [--steps 200]
 
-For each size of the notebook's GAN (``helpers.experiments.mnist``) it prints the
+For each size of the notebook's GAN (``helpers.experiments.mnist``; its default
+recipe, or the chapter's with ``--recipe chapter``) it prints the
 measured milliseconds per training step, the floating-point operations a step
 needs (counted from the layer shapes, see ``helpers.experiments.mnist.step_flops``),
 this CPU's float32 matrix-multiply speed (measured here with TensorFlow, the
@@ -24,7 +25,8 @@ import tensorflow as tf  # noqa: E402
 
 from helpers.datasets import load_mnist  # noqa: E402
 from helpers.flops import forward_flops, matmul_gflops  # noqa: E402
-from helpers.experiments.mnist import make_mnist_gan, step_flops  # noqa: E402
+from helpers.experiments import mnist as experiment  # noqa: E402
+from helpers.experiments.mnist import step_flops  # noqa: E402
 
 
 def time_steps(trainer, steps, rounds=3):
@@ -42,7 +44,10 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--widths", nargs="+", default=["classroom", "chapter"],
                         choices=["classroom", "chapter"])
-    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--batch-size", type=int, default=experiment.RECIPE["batch_size"],
+                        help="default: notebook 03's recipe")
+    parser.add_argument("--recipe", choices=["default", "chapter"], default="default",
+                        help="notebook 03's default recipe or the chapter's (optimizer, activations)")
     parser.add_argument("--steps", type=int, default=200,
                         help="steps per timed round (the chapter size is ~12x slower)")
     args = parser.parse_args(argv)
@@ -57,8 +62,9 @@ def main(argv=None):
     print(f"{'widths':10s} {'G MMAC':>7s} {'D MMAC':>7s} {'GFLOP/step':>10s} "
           f"{'ms/step':>8s} {'ceiling ms':>10s} {'achieved':>9s}")
     for widths in args.widths:
-        trainer = make_mnist_gan(data.x, widths=widths, optimizer="nesterov",
-                                 learning_rate=1e-3, batch_size=args.batch_size)
+        recipe = experiment.RECIPE if args.recipe == "default" else experiment.CHAPTER_RECIPE
+        trainer = experiment.build(0, data.x, recipe=recipe, widths=widths,
+                                   batch_size=args.batch_size)
         steps = args.steps if widths == "classroom" else max(10, args.steps // 10)
         ms = time_steps(trainer, steps)
         flops = step_flops(trainer.generator, trainer.discriminator, args.batch_size)

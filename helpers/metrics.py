@@ -91,6 +91,31 @@ def nearest_real_distance(fake, real):
     return float(pairwise_rms_distance(fake, real).min(axis=1).mean())
 
 
+def nearest_real(fake, real):
+    """For each generated image, the index of the closest real image and the RMS
+    distance to it (two arrays of length ``len(fake)``)."""
+    d = pairwise_rms_distance(fake, real)
+    index = d.argmin(axis=1)
+    return index, d[np.arange(len(d)), index]
+
+
+def real_to_real_distances(real):
+    """For each real image, the RMS distance to the closest *other* real image."""
+    d = pairwise_rms_distance(_as_flat_images("real", real, min_count=2), real)
+    np.fill_diagonal(d, np.inf)
+    return d.min(axis=1)
+
+
+def copy_share(fake, real, fraction=0.5):
+    """Share of generated images closer to some real image than ``fraction`` of
+    the median real-to-real nearest distance: near-copies of the training set.
+    New images score 0; a generator that memorised its data scores near 1."""
+    if not 0 < fraction <= 1:
+        raise ValueError(f"fraction must lie in (0, 1], got {fraction!r}")
+    _, dist = nearest_real(fake, real)
+    return float(np.mean(dist < fraction * np.median(real_to_real_distances(real))))
+
+
 def nearest_real_baseline(real):
     """The same figure for the real images themselves, each compared with the
     *other* real images (leave one out): the value a generator of new,

@@ -126,3 +126,39 @@ def test_a_colour_folder_trains_the_face_gan(tmp_path):
     t = make_face_gan(faces, batch_size=4, noise_dim=8, g_widths=(8,), d_widths=(8,))
     t.train(2, progress=False)
     assert t.generate(3, seed=0).shape == (3, 8, 8, 3)
+
+
+# --- notebook 04's lesson: face-like, varied, new --------------------------------
+
+def test_copy_share_tells_copies_from_new_images():
+    from helpers.metrics import copy_share, nearest_real
+
+    faces = load_faces(verbose=False)
+    rng = np.random.default_rng(0)
+    assert copy_share(faces[:50] + rng.normal(0, 0.01, faces[:50].shape), faces) == 1.0
+    assert copy_share(rng.uniform(-1, 1, faces[:50].shape), faces) == 0.0
+    index, dist = nearest_real(faces[[3, 7]], faces)
+    assert list(index) == [3, 7] and np.allclose(dist, 0, atol=1e-3)
+    with pytest.raises(ValueError, match="fraction"):
+        copy_share(faces, faces, fraction=0)
+
+
+def test_the_faces_check_names_each_failure():
+    from helpers.experiments import faces as experiment
+
+    good = {"nearest_real": 0.42, "diversity": 1.1, "copies": 0.0, "status": "finished"}
+    assert experiment.check(good) == []
+    assert "nearest real face" in experiment.check({**good, "nearest_real": 0.6})[0]
+    assert "diversity" in experiment.check({**good, "diversity": 0.1})[0]
+    assert "near-copies" in experiment.check({**good, "copies": 0.5})[0]
+    assert "diverged" in experiment.check({**good, "status": "diverged"})[0]
+
+
+@pytest.mark.parametrize("seed", [21, 34])
+def test_the_default_recipe_draws_new_faces_on_unseen_seeds(seed):
+    """Notebook 04 runs seed 0; its lesson must hold on seeds it never used (~30 s each)."""
+    from helpers.experiments import faces as experiment
+
+    result = experiment.run(seed=seed, progress=False)
+    assert result.passed, (seed, result.metrics, result.problems)
+    assert result.samples(10, seed=1).shape == (10, 25, 25, 1)

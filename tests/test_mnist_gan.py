@@ -101,3 +101,25 @@ def test_a_short_run_and_the_image_grid(digits):
     np.testing.assert_allclose(t.generate(9, seed=grid.seed), grid.frames[-1], atol=1e-6)
     with pytest.raises(ValueError, match="evaluator"):
         ImageGrid(live=False).score_history()
+
+
+def test_the_mnist_check_names_each_failure():
+    from helpers.experiments import mnist as experiment
+
+    good = {"readable": 0.9, "classes_covered": 10, "fid": 5.0, "status": "finished"}
+    assert experiment.check(good) == []
+    assert "readable" in experiment.check({**good, "readable": 0.1})[0]
+    assert "ten digits" in experiment.check({**good, "classes_covered": 7})[0]
+    assert "FID" in experiment.check({**good, "fid": float("nan")})[0]
+    with pytest.raises(ValueError, match="unknown setting"):
+        experiment.run(seed=0, steps=1, progress=False, momentum=0.9)
+
+
+def test_the_default_recipe_draws_readable_digits_on_an_unseen_seed():
+    """Notebook 03 runs seed 0; its lesson must hold on a seed it never used (a few minutes)."""
+    from helpers.experiments import mnist as experiment
+
+    result = experiment.run(seed=57, progress=False)
+    assert result.passed, (result.metrics, result.problems)
+    samples = result.samples(2000)
+    assert samples.shape == (2000, 28, 28, 1) and samples.min() >= -1 and samples.max() <= 1

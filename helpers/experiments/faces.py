@@ -128,3 +128,76 @@ def face_scores(trainer, faces, n=200, seed=1, last=100):
         "seconds": trainer.elapsed,
     }
 
+
+
+# --- the notebook's experiment: recipe, run, check ----------------------------------
+
+NAME = "faces"
+
+#: notebook 04's default run: the chapter's dense GAN with Adam (beta_1 = 0.5)
+RECIPE = {"optimizer": "adam_gan", "learning_rate": 2e-4, "batch_size": 32, "steps": 1000}
+
+#: how many samples a run is judged on, and from which noise
+SCORE_N = 200
+SCORE_SEED = 1
+
+#: what :func:`check` asks: face-like (closer to a real face than noise is),
+#: varied (neither collapsed nor noise), and new (few near-copies)
+NEAREST_BELOW = 0.50
+DIVERSITY_RANGE = (0.8, 1.35)
+COPIES_AT_MOST = 0.05
+
+
+def check(metrics):
+    """What is wrong with a run's metrics (empty: the lesson of notebook 04 holds)."""
+    problems = []
+    if not metrics["nearest_real"] < NEAREST_BELOW:
+        problems.append(f"samples lie {metrics['nearest_real']:.3f} from the nearest real face "
+                        f"(below {NEAREST_BELOW} expected)")
+    lo, hi = DIVERSITY_RANGE
+    if not lo < metrics["diversity"] < hi:
+        problems.append(f"diversity {metrics['diversity']:.3f} is outside {lo}..{hi}")
+    if metrics["copies"] > COPIES_AT_MOST:
+        problems.append(f"{metrics['copies']:.0%} of the samples are near-copies of a "
+                        f"training face (at most {COPIES_AT_MOST:.0%})")
+    if metrics.get("status") not in (None, "finished"):
+        problems.append(f"the run ended {metrics['status']}")
+    return problems
+
+
+def sample_scores(fake, faces):
+    """Nearest-real distance, its real-to-real baseline, diversity and the
+    share of near-copies for generated images ``fake``."""
+    from ..metrics import copy_share, diversity_ratio, nearest_real_baseline, \
+        nearest_real_distance
+
+    return {"nearest_real": nearest_real_distance(fake, faces),
+            "real_baseline": nearest_real_baseline(faces),
+            "diversity": diversity_ratio(fake, faces),
+            "copies": copy_share(fake, faces)}
+
+
+def run(seed=0, steps=None, progress=True, callbacks=(), faces=None, **overrides):
+    """Train notebook 04's default GAN for one seed and judge 200 samples;
+    returns a :class:`helpers.experiments.Result`."""
+    import time
+
+    from . import Result
+    from ..datasets import load_faces
+
+    start = time.perf_counter()
+    unknown = set(overrides) - set(RECIPE)
+    if unknown:
+        raise ValueError(f"unknown setting(s) {sorted(unknown)}; the recipe has {sorted(RECIPE)}")
+    s = {**RECIPE, **overrides}
+    steps = s["steps"] if steps is None else check_positive_int("steps", steps)
+    if faces is None:
+        faces = load_faces(verbose=False)
+    trainer = make_face_gan(faces, optimizer=s["optimizer"], learning_rate=s["learning_rate"],
+                            batch_size=s["batch_size"], seed=seed)
+    trainer.train(steps, callbacks=callbacks, progress=progress, desc=f"seed {seed}")
+    metrics = {**sample_scores(trainer.generate(SCORE_N, seed=SCORE_SEED), faces),
+               "status": trainer.status}
+    return Result(NAME, seed, trainer.step, metrics, check(metrics),
+                  time.perf_counter() - start, trainer=trainer,
+                  sampler=lambda n, s_: trainer.generate(n, seed=s_))

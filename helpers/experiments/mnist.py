@@ -96,8 +96,9 @@ def mnist_discriminator(widths="classroom", activation="tanh", **overrides):
 
 
 def make_mnist_gan(images, *, widths="classroom", activation="tanh",
-                   output_activation=None, optimizer="nesterov", learning_rate=5e-4,
-                   d_learning_rate=None, batch_size=32, loss="non_saturating", seed=0):
+                   output_activation=None, d_activation="tanh", optimizer="nesterov",
+                   learning_rate=5e-4, d_learning_rate=None, batch_size=32,
+                   loss="non_saturating", seed=0):
     """A :class:`helpers.training.GANTrainer` for the chapter's GAN on ``images``.
 
     ``images``: (n, 28, 28, 1) in [-1, 1]. The noise is U(-1, 1) in 100
@@ -113,7 +114,7 @@ def make_mnist_gan(images, *, widths="classroom", activation="tanh",
     keras.utils.set_random_seed(seed)
     g = mnist_generator(widths, activation=activation,
                         output_activation=output_activation or activation)
-    d = mnist_discriminator(widths)
+    d = mnist_discriminator(widths, activation=d_activation)
     return GANTrainer(g, d, ArraySampler(images), NoiseSampler(NOISE_DIM, kind="uniform"),
                       loss=loss, optimizer=optimizer, learning_rate=learning_rate,
                       d_learning_rate=d_learning_rate, batch_size=batch_size, seed=seed)
@@ -126,3 +127,98 @@ def step_flops(generator, discriminator, batch_size):
     (see :func:`helpers.flops.step_flops` for how a step is counted)."""
     return flops.step_flops(flops.forward_flops(generator), flops.forward_flops(discriminator),
                             batch_size)
+
+
+# --- the notebook's experiment: recipe, run, check ----------------------------------
+
+NAME = "mnist"
+
+#: the chapter's own settings (SGD + Nesterov at 1e-3, tanh everywhere, batch 32):
+#: the contrast notebook 03 starts from
+CHAPTER_RECIPE = {"widths": "classroom", "activation": "tanh", "output_activation": "tanh",
+                  "d_activation": "tanh", "optimizer": "nesterov", "learning_rate": 1e-3,
+                  "d_learning_rate": None, "batch_size": 32, "steps": 2500}
+
+#: notebook 03's default: the chapter's layers, with LeakyReLU in both networks,
+#: Adam with beta_1 = 0.5 and batches of 64
+RECIPE = {"widths": "classroom", "activation": "leaky_relu", "output_activation": "tanh",
+          "d_activation": "leaky_relu", "optimizer": "adam_gan", "learning_rate": 2e-4,
+          "d_learning_rate": None, "batch_size": 64, "steps": 4000}
+
+#: how many generated digits a run is graded on, and from which noise
+SCORE_N = 2000
+SCORE_SEED = 2024
+
+#: what :func:`check` asks of a run of :data:`RECIPE`
+READABLE_AT_LEAST = 0.5
+CLASSES_AT_LEAST = 10
+FID_BELOW = 40.0
+
+
+def check(metrics):
+    """What is wrong with a run's metrics (empty: the lesson of notebook 03 holds)."""
+    problems = []
+    if metrics["readable"] < READABLE_AT_LEAST:
+        problems.append(f"only {metrics['readable']:.0%} of {SCORE_N:,} digits are readable "
+                        f"(at least {READABLE_AT_LEAST:.0%} expected)")
+    if metrics["classes_covered"] < CLASSES_AT_LEAST:
+        problems.append(f"only {metrics['classes_covered']} of the ten digits appear")
+    if not metrics["fid"] < FID_BELOW:
+        problems.append(f"FID {metrics['fid']:.1f} is not below {FID_BELOW:g}")
+    if metrics.get("status") not in (None, "finished"):
+        problems.append(f"the run ended {metrics['status']}")
+    return problems
+
+
+def _settings(recipe, overrides):
+    base = dict(RECIPE if recipe is None else recipe)
+    unknown = set(overrides) - set(base)
+    if unknown:
+        raise ValueError(f"unknown setting(s) {sorted(unknown)}; the recipe has {sorted(base)}")
+    return {**base, **overrides}
+
+
+def build(seed=0, images=None, recipe=None, **overrides):
+    """A fresh trainer for ``recipe`` (default :data:`RECIPE`) on ``images``
+    (default: :func:`helpers.datasets.load_mnist`, quietly)."""
+    from ..datasets import load_mnist
+
+    s = _settings(recipe, overrides)
+    if images is None:
+        images = load_mnist(scale="tanh", verbose=False).x
+    return make_mnist_gan(images, widths=s["widths"], activation=s["activation"],
+                          output_activation=s["output_activation"],
+                          d_activation=s["d_activation"], optimizer=s["optimizer"],
+                          learning_rate=s["learning_rate"],
+                          d_learning_rate=s["d_learning_rate"], batch_size=s["batch_size"],
+                          seed=seed)
+
+
+def grade(trainer, evaluator=None, n=SCORE_N, seed=SCORE_SEED):
+    """The evaluator's scores of ``n`` digits drawn from fixed noise."""
+    from ..evaluator import load_evaluator
+
+    evaluator = evaluator or load_evaluator()
+    return evaluator.scores(trainer.generate(n, seed=seed))
+
+
+def run(seed=0, steps=None, progress=True, callbacks=(), images=None, evaluator=None,
+        recipe=None, **overrides):
+    """Train notebook 03's GAN for one seed and grade 2,000 of its digits;
+    returns a :class:`helpers.experiments.Result`."""
+    import time
+
+    from . import Result
+
+    start = time.perf_counter()
+    s = _settings(recipe, overrides)
+    steps = s["steps"] if steps is None else check_positive_int("steps", steps)
+    trainer = build(seed, images, recipe=s)
+    trainer.train(steps, callbacks=callbacks, progress=progress, desc=f"seed {seed}")
+    scores = grade(trainer, evaluator)
+    metrics = {"readable": scores["readable"], "classes_covered": scores["classes_covered"],
+               "class_spread": scores["class_spread"], "fid": scores["fid"],
+               "train_seconds": trainer.elapsed, "status": trainer.status}
+    return Result(NAME, seed, trainer.step, metrics, check(metrics),
+                  time.perf_counter() - start, trainer=trainer,
+                  sampler=lambda n, s_: trainer.generate(n, seed=s_))
