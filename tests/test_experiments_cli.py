@@ -78,3 +78,19 @@ def test_the_command_gives_the_numbers_notebook_01_shows():
     record = json.loads(proc.stdout.strip().splitlines()[-1])
     assert f"{record['w1']:.3f}" == shown.group(1)
     assert f"{record['std']:.3f}" == shown.group(2)
+
+
+@pytest.mark.parametrize("name, key", [("mnist", "readable"), ("faces", "nearest_real"),
+                                       ("variants", "label_gap")])
+def test_a_short_run_of_each_image_experiment_prints_its_metrics_and_nothing_else(name, key,
+                                                                                   tmp_path):
+    out = tmp_path / "samples.npy"
+    proc = cli(name, "--seed", "5", "--steps", "20", "--json", "--save-samples", str(out))
+    assert proc.returncode in (0, 1), proc.stderr
+    record = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert record["experiment"] == name and record["steps"] == 20 and key in record
+    samples = np.load(out)
+    assert samples.shape[0] == 2000 and samples.ndim == 4
+    assert samples.min() >= -1 and samples.max() <= 1
+    # no TensorFlow log line reaches the terminal (a notebook would show it as an output)
+    assert proc.stderr.strip() == "", proc.stderr[-2000:]
