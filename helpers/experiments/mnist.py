@@ -159,9 +159,9 @@ SCORE_N = 2000
 SCORE_SEED = 2024
 
 #: what :func:`check` asks of a run of :data:`RECIPE`
-READABLE_AT_LEAST = 0.5
+READABLE_AT_LEAST = 0.6
 CLASSES_AT_LEAST = 10
-FID_BELOW = 40.0
+FID_BELOW = 20.0
 
 
 def check(metrics):
