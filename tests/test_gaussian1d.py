@@ -22,9 +22,25 @@ def test_recipes_build_the_networks_they_name():
     assert chapter.generator.layers[0].units == 4 and chapter.batch_size == 12
     assert chapter.noise.kind == "stratified"
     default = gaussian1d.build_gan(0)
-    assert default.generator.layers[0].units == 16 and default.batch_size == 128
+    assert _dense_units(default.generator)[0] == gaussian1d.RECIPE["g_hidden"] == 16
+    assert _dense_units(default.discriminator)[0] == gaussian1d.RECIPE["d_hidden"] == 32
+    assert default.batch_size == gaussian1d.RECIPE["batch_size"]
     assert default.noise.kind == "normal"
-    assert default.discriminator.name == "discriminator_mbd"
+    with_mbd = gaussian1d.build_gan(0, minibatch=True)
+    assert with_mbd.discriminator.name == "discriminator_mbd"
+
+
+def _dense_units(model):
+    """The widths of a model's Dense layers, in order, looking inside nested models."""
+    import keras
+
+    units = []
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Dense):
+            units.append(layer.units)
+        elif hasattr(layer, "layers"):
+            units += _dense_units(layer)
+    return units
 
 
 def test_check_names_each_problem():
