@@ -151,7 +151,7 @@ SCORE_SEED = 1
 #: what :func:`check` asks: face-like (closer to a real face than noise is),
 #: varied (neither collapsed nor noise), and new (few near-copies)
 NEAREST_BELOW = 0.50
-DIVERSITY_RANGE = (0.7, 1.35)
+DIVERSITY_RANGE = (0.6, 1.35)
 COPIES_AT_MOST = 0.05
 
 
