@@ -47,6 +47,17 @@ def get(name):
     return module
 
 
+def with_overrides(recipe, overrides):
+    """A copy of ``recipe`` with ``overrides`` applied; a setting the recipe does
+    not have is refused, so a misspelt option cannot be silently ignored."""
+    settings = dict(recipe)
+    unknown = set(overrides) - set(settings)
+    if unknown:
+        raise ValueError(f"unknown setting(s) {sorted(unknown)}; the recipe has {sorted(settings)}")
+    settings.update(overrides)
+    return settings
+
+
 def _plain(value):
     """A JSON-able copy of a metric (NumPy scalars become Python numbers)."""
     if isinstance(value, (bool, np.bool_)):

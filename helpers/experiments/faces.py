@@ -189,14 +189,11 @@ def run(seed=0, steps=None, progress=True, callbacks=(), faces=None, **overrides
     returns a :class:`helpers.experiments.Result`."""
     import time
 
-    from . import Result
+    from . import Result, with_overrides
     from ..datasets import load_faces
 
     start = time.perf_counter()
-    unknown = set(overrides) - set(RECIPE)
-    if unknown:
-        raise ValueError(f"unknown setting(s) {sorted(unknown)}; the recipe has {sorted(RECIPE)}")
-    s = {**RECIPE, **overrides}
+    s = with_overrides(RECIPE, overrides)
     steps = s["steps"] if steps is None else check_positive_int("steps", steps)
     if faces is None:
         faces = load_faces(verbose=False)

@@ -23,7 +23,7 @@ from ..progress import progress as progress_bar
 from ..models import dense_discriminator, dense_generator
 from ..training import GANTrainer, pretrain_discriminator
 from ..validation import check_positive_int
-from . import Result
+from . import Result, with_overrides
 
 NAME = "gaussian1d"
 
@@ -105,11 +105,7 @@ def discriminator(hidden=32, minibatch=True, init_stddev=None, standardize=False
 
 def settings_of(recipe=None, **overrides):
     """A recipe (default :data:`RECIPE`) with ``overrides`` applied and checked."""
-    settings = dict(RECIPE if recipe is None else recipe)
-    unknown = set(overrides) - set(settings)
-    if unknown:
-        raise ValueError(f"unknown setting(s) {sorted(unknown)}; the recipe has {sorted(settings)}")
-    settings.update(overrides)
+    settings = with_overrides(RECIPE if recipe is None else recipe, overrides)
     if settings["noise"] not in NOISES:
         raise ValueError(f"noise must be one of {sorted(NOISES)}, got {settings['noise']!r}")
     check_positive_int("steps", settings["steps"])

@@ -180,11 +180,9 @@ def check(metrics):
 
 
 def _settings(recipe, overrides):
-    base = dict(RECIPE if recipe is None else recipe)
-    unknown = set(overrides) - set(base)
-    if unknown:
-        raise ValueError(f"unknown setting(s) {sorted(unknown)}; the recipe has {sorted(base)}")
-    return {**base, **overrides}
+    from . import with_overrides
+
+    return with_overrides(RECIPE if recipe is None else recipe, overrides)
 
 
 def build(seed=0, images=None, recipe=None, **overrides):

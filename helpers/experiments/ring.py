@@ -30,7 +30,7 @@ from ..modes import GaussianMixtureSampler, grid_centers, mode_report, ring_cent
 from ..progress import progress as progress_bar
 from ..training import GANTrainer
 from ..validation import check_positive_int
-from . import Result
+from . import Result, with_overrides
 
 NAME = "ring"
 
@@ -69,11 +69,7 @@ SCORE_N = 2000
 
 def settings_of(recipe=None, **overrides):
     """A recipe (default :data:`RECIPE`) with ``overrides`` applied and checked."""
-    settings = dict(RECIPE if recipe is None else recipe)
-    unknown = set(overrides) - set(settings)
-    if unknown:
-        raise ValueError(f"unknown setting(s) {sorted(unknown)}; the recipe has {sorted(settings)}")
-    settings.update(overrides)
+    settings = with_overrides(RECIPE if recipe is None else recipe, overrides)
     if settings["dataset"] not in DATASETS:
         raise ValueError(f"dataset must be one of {sorted(DATASETS)}, got {settings['dataset']!r}")
     check_positive_int("steps", settings["steps"])

@@ -442,15 +442,12 @@ def run(seed=0, steps=None, progress=True, callbacks=(), digits=None, evaluator=
     ``trainer`` is a dict variant -> trainer and whose samples come from DCGAN."""
     import time
 
-    from . import Result
+    from . import Result, with_overrides
     from ..datasets import load_mnist
     from ..evaluator import load_evaluator
 
     start = time.perf_counter()
-    unknown = set(overrides) - set(RECIPE)
-    if unknown:
-        raise ValueError(f"unknown setting(s) {sorted(unknown)}; the recipe has {sorted(RECIPE)}")
-    s = {**RECIPE, **overrides}
+    s = with_overrides(RECIPE, overrides)
     steps = s["steps"] if steps is None else check_positive_int("steps", steps)
     variants = [check_variant(v) for v in variants]
     if not set(CONDITIONAL) <= set(variants):

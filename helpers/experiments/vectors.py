@@ -26,7 +26,7 @@ from ..keras_classic import x_sample
 from ..optim import make_optimizer
 from ..training import GANTrainer
 from ..validation import check_positive_int
-from . import Result
+from . import Result, with_overrides
 
 NAME = "vectors"
 
@@ -126,10 +126,7 @@ def real_vectors(seed, n=N_JUDGED, mu=RECIPE["mu"], sigma=RECIPE["sigma"], dim=D
 
 
 def _settings(overrides):
-    unknown = set(overrides) - set(RECIPE)
-    if unknown:
-        raise ValueError(f"unknown setting(s) {sorted(unknown)}; the recipe has {sorted(RECIPE)}")
-    return {**RECIPE, **overrides}
+    return with_overrides(RECIPE, overrides)
 
 
 def run(seed=0, steps=None, progress=True, callbacks=(), **overrides):
