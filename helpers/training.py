@@ -185,13 +185,19 @@ class GANTrainer:
     decay_every, decay_rate : staircase learning-rate decay (the 1-D chapter)
     on_nan : ``"stop"`` (message, keep history, restore weights) or ``"raise"``
     seed : seeds the noise and data draws of this run
+    ema_decay : keep an exponential moving average of the generator's weights,
+        ``ema = decay * ema + (1 - decay) * weights`` after every generator
+        update, in a copy of the generator (``ema_generator``) that
+        :meth:`generate` then draws from. Averaging over the last
+        ``1 / (1 - decay)`` updates smooths out the generator's step-to-step
+        wobble around the equilibrium; None (default) keeps no average.
     """
 
     def __init__(self, generator, discriminator, data, noise, *, loss="non_saturating",
                  optimizer="adam", learning_rate=1e-3, d_optimizer=None,
                  d_learning_rate=None, batch_size=64, d_steps=1, clip_value=None,
                  decay_every=None, decay_rate=None, on_nan="stop", seed=0,
-                 conditional=None):
+                 conditional=None, ema_decay=None):
         if not isinstance(data, Sampler) or not isinstance(noise, Sampler):
             raise ValueError("data and noise must be helpers.data samplers")
         self.generator = generator
@@ -212,6 +218,13 @@ class GANTrainer:
             raise ValueError(f"on_nan must be 'stop' or 'raise', got {on_nan!r}")
         self.on_nan = on_nan
         self.seed = seed
+        self.ema_decay = _check_ema_decay(ema_decay)
+        self.ema_generator = None
+        if self.ema_decay is not None:
+            import keras
+
+            self.ema_generator = keras.models.clone_model(generator)
+            self.ema_generator.set_weights(generator.get_weights())
 
         self.learning_rate = check_learning_rate(learning_rate)
         self.d_learning_rate = check_learning_rate(
@@ -327,6 +340,10 @@ class GANTrainer:
             logs = dict(self.loss.generator(fake_out, y_fake))
         grads = tape.gradient(logs["g_loss"], g_vars)
         self.g_optimizer.apply_gradients(zip(grads, g_vars))
+        if self.ema_generator is not None:
+            d = self.ema_decay
+            for average, w in zip(self.ema_generator.weights, self.generator.weights):
+                average.assign(d * average + (1.0 - d) * w)
         return logs
 
     def _step(self):
@@ -351,8 +368,9 @@ class GANTrainer:
         return self.history.steps
 
     def _variables(self):
+        ema = list(self.ema_generator.weights) if self.ema_generator is not None else []
         return (list(self.generator.weights) + list(self.discriminator.weights)
-                + list(self.g_optimizer.variables) + list(self.d_optimizer.variables))
+                + list(self.g_optimizer.variables) + list(self.d_optimizer.variables) + ema)
 
     def snapshot(self):
         """A copy of every weight (models and optimizers)."""
@@ -364,6 +382,69 @@ class GANTrainer:
             raise ValueError("snapshot does not belong to this trainer")
         for v, value in zip(variables, snapshot):
             v.assign(value)
+
+    def save_state(self, path):
+        """Write everything a run needs to go on later to ``path`` (``.npz``):
+        the weights of both models and both optimizers (and the average, if
+        any), the random generator's state, the history and the step count.
+        The file is written beside ``path`` first and then moved into place,
+        so an interrupted save leaves the previous file intact.
+        """
+        import os
+
+        path = os.fspath(path)
+        if not path.endswith(".npz"):
+            raise ValueError(f"training-state files end in '.npz', got {path!r}")
+        folder = os.path.dirname(path)
+        if folder:
+            os.makedirs(folder, exist_ok=True)
+        arrays = {f"var_{i}": v for i, v in enumerate(self.snapshot())}
+        arrays["rng_state"] = self.rng.state.numpy()
+        arrays["meta"] = np.array([self.history.steps, self.good_step, self.elapsed], np.float64)
+        columns = self.history.keys()
+        arrays["columns"] = np.array(columns, dtype=str)
+        for i, key in enumerate(columns):
+            arrays[f"history_{i}"] = self.history[key]
+        tmp = path[:-len(".npz")] + ".partial.npz"
+        np.savez(tmp, **arrays)
+        os.replace(tmp, path)
+        return path
+
+    def load_state(self, path):
+        """Go on from a file written by :meth:`save_state`.
+
+        A missing file raises FileNotFoundError; a file from another network
+        (other layers, other widths, another optimizer) raises ValueError
+        before anything changes, so this trainer keeps what it had.
+        """
+        import os
+
+        path = os.fspath(path)
+        if not os.path.isfile(path):
+            raise FileNotFoundError(f"no training state at {path!r}: nothing to resume")
+        with np.load(path) as f:
+            data = {k: f[k] for k in f.files}
+        variables = self._variables()
+        saved = sorted((k for k in data if k.startswith("var_")), key=lambda k: int(k[4:]))
+        if len(saved) != len(variables):
+            raise ValueError(f"{path!r} holds {len(saved)} weights, this trainer has "
+                             f"{len(variables)}: it was saved by another network or optimizer")
+        for k, v in zip(saved, variables):
+            if tuple(data[k].shape) != tuple(v.shape):
+                raise ValueError(f"{path!r} does not fit this trainer: weight {v.name!r} has "
+                                 f"shape {tuple(v.shape)}, the file {tuple(data[k].shape)}")
+        self.restore([data[k] for k in saved])
+        self.rng.reset(data["rng_state"])
+        steps, good_step, elapsed = data["meta"]
+        self.history = History()
+        columns = [str(c) for c in data["columns"]]
+        if int(steps):
+            self.history.extend({key: data[f"history_{i}"] for i, key in enumerate(columns)})
+        self.good_step = int(good_step)
+        self.elapsed = float(elapsed)
+        self.status = "loaded"
+        self.message = f"Resumed at step {self.step} from {path}."
+        return self
 
     def _weights_finite(self):
         return all(np.all(np.isfinite(v.numpy())) for v in
@@ -455,15 +536,25 @@ class GANTrainer:
             f"Try a smaller learning rate.")
 
     # --- using the trained models -------------------------------------------
-    def generate(self, n, labels=None, seed=None):
-        """``n`` generated samples as a NumPy array (labels for a conditional G)."""
+    def generate(self, n, labels=None, seed=None, average=None):
+        """``n`` generated samples as a NumPy array (labels for a conditional G).
+
+        With ``ema_decay`` set they come from the averaged generator
+        (``average=False``: from the generator being trained).
+        """
         n = check_positive_int("n", n)
+        use_average = self.ema_generator is not None if average is None else bool(average)
+        if use_average and self.ema_generator is None:
+            raise ValueError("this trainer keeps no weight average (ema_decay=None)")
         rng = self.rng if seed is None else make_rng(seed)
         z = self.noise.sample(n, rng)
         if self.g_takes_labels:
             if labels is None:
                 labels = rng.uniform((n,), 0, self.num_classes, dtype=tf.int32)
             labels = tf.convert_to_tensor(np.broadcast_to(np.asarray(labels), (n,)), tf.int32)
+        if use_average:
+            inputs = [z, labels] if self.g_takes_labels else z
+            return self.ema_generator(inputs, training=False).numpy()
         return self._generate(z, labels, training=False).numpy()
 
     def discriminate(self, x, labels=None):
@@ -476,6 +567,15 @@ class GANTrainer:
         return (f"GANTrainer(loss={getattr(self.loss, 'name', self.loss)!r}, "
                 f"optimizer={self.optimizer_name!r}, learning_rate={self.learning_rate:g}, "
                 f"batch_size={self.batch_size}, step={self.step}, status={self.status!r})")
+
+
+def _check_ema_decay(decay):
+    if decay is None:
+        return None
+    if not (isinstance(decay, (int, float)) and math.isfinite(decay) and 0.0 < decay < 1.0):
+        raise ValueError(f"ema_decay must be a number between 0 and 1 (e.g. 0.999) or None, "
+                         f"got {decay!r}")
+    return float(decay)
 
 
 def keras_schedule_type():

@@ -199,3 +199,71 @@ def test_pretraining_fits_d_to_the_density():
     xs = np.array([[4.0], [-4.0]], np.float32)
     p = tf.sigmoid(D(xs)).numpy().ravel()
     assert p[0] > 0.5 > p[1]
+
+
+def test_a_run_saved_and_resumed_matches_the_run_that_never_stopped(tmp_path):
+    straight = make(seed=5)
+    straight.train(200, chunk=50, progress=False)
+
+    first = make(seed=5)
+    first.train(100, chunk=50, progress=False)
+    path = first.save_state(tmp_path / "run.npz")
+    resumed = make(seed=5)  # a new process would build the same trainer
+    resumed.load_state(path)
+    assert resumed.step == 100 and resumed.status == "loaded"
+    resumed.train(100, chunk=50, progress=False)
+
+    assert resumed.step == 200
+    np.testing.assert_allclose(resumed.history["g_loss"], straight.history["g_loss"], rtol=1e-5)
+    for a, b in zip(resumed.snapshot(), straight.snapshot()):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)
+
+
+def test_a_missing_or_foreign_state_file_is_refused_and_changes_nothing(tmp_path):
+    t = make()
+    t.train(20, progress=False)
+    before = t.snapshot()
+    with pytest.raises(FileNotFoundError, match="nothing to resume"):
+        t.load_state(tmp_path / "absent.npz")
+    helpers.seed_everything(0)
+    other = training.GANTrainer(models.dense_generator(hidden=(6,)),
+                                models.dense_discriminator(hidden=(8, 8, 8)), TARGET, NOISE)
+    path = other.save_state(tmp_path / "other.npz")
+    with pytest.raises(ValueError, match="does not fit this trainer"):
+        t.load_state(path)
+    assert t.step == 20 and all(np.array_equal(a, b) for a, b in zip(before, t.snapshot()))
+    with pytest.raises(ValueError, match=".npz"):
+        t.save_state(tmp_path / "run.h5")
+
+
+def test_weight_average_follows_its_recursion_and_is_what_generate_draws():
+    t = make(ema_decay=0.9)
+    w0 = [w.numpy() for w in t.generator.weights]
+    for a, w in zip(t.ema_generator.weights, w0):
+        np.testing.assert_array_equal(a.numpy(), w)  # starts as a copy
+    t._g_update()
+    w1 = [w.numpy() for w in t.generator.weights]
+    assert any(not np.array_equal(a, b) for a, b in zip(w0, w1))
+    for a, before, after in zip(t.ema_generator.weights, w0, w1):
+        np.testing.assert_allclose(a.numpy(), 0.9 * before + 0.1 * after, rtol=1e-5, atol=1e-7)
+
+    t.train(50, progress=False)
+    raw = t.generate(500, seed=1, average=False)
+    averaged = t.generate(500, seed=1)
+    assert not np.allclose(raw, averaged)
+    # a snapshot includes the average, so a diverged run restores it too
+    snap = t.snapshot()
+    t.ema_generator.weights[0].assign(t.ema_generator.weights[0] * 0)
+    t.restore(snap)
+    np.testing.assert_array_equal(t.generate(500, seed=1), averaged)
+
+
+@pytest.mark.parametrize("decay", [0, 1, 1.5, -0.1, float("nan"), "0.9"])
+def test_bad_weight_average_decay_is_refused(decay):
+    with pytest.raises(ValueError, match="ema_decay"):
+        make(ema_decay=decay)
+
+
+def test_no_average_kept_means_average_true_is_refused():
+    with pytest.raises(ValueError, match="no weight average"):
+        make().generate(10, average=True)

@@ -106,12 +106,14 @@ def mnist_discriminator(widths="classroom", activation="tanh", **overrides):
 def make_mnist_gan(images, *, widths="classroom", activation="tanh",
                    output_activation=None, d_activation="tanh", optimizer="nesterov",
                    learning_rate=5e-4, d_learning_rate=None, batch_size=32,
-                   loss="non_saturating", seed=0):
+                   loss="non_saturating", ema_decay=None, seed=0):
     """A :class:`helpers.training.GANTrainer` for the chapter's GAN on ``images``.
 
     ``images``: (n, 28, 28, 1) in [-1, 1]. The noise is U(-1, 1) in 100
     dimensions, as in the chapter. ``output_activation`` defaults to
     ``activation`` (the chapter's experiment swaps every tanh of G for relu).
+    ``ema_decay``: sample from a moving average of G's weights (see
+    :class:`helpers.training.GANTrainer`).
     """
     images = np.asarray(images, np.float32)
     if images.ndim != 4 or images.shape[1:] != (28, 28, 1):
@@ -125,7 +127,8 @@ def make_mnist_gan(images, *, widths="classroom", activation="tanh",
     d = mnist_discriminator(widths, activation=d_activation)
     return GANTrainer(g, d, ArraySampler(images), NoiseSampler(NOISE_DIM, kind="uniform"),
                       loss=loss, optimizer=optimizer, learning_rate=learning_rate,
-                      d_learning_rate=d_learning_rate, batch_size=batch_size, seed=seed)
+                      d_learning_rate=d_learning_rate, batch_size=batch_size,
+                      ema_decay=ema_decay, seed=seed)
 
 
 # --- what a step costs -----------------------------------------------------------
@@ -145,14 +148,15 @@ NAME = "mnist"
 #: the contrast notebook 03 starts from
 CHAPTER_RECIPE = {"widths": "classroom", "activation": "tanh", "output_activation": "tanh",
                   "d_activation": "tanh", "optimizer": "nesterov", "learning_rate": 1e-3,
-                  "d_learning_rate": None, "batch_size": 32, "steps": 2500}
+                  "d_learning_rate": None, "batch_size": 32, "ema_decay": None,
+                  "steps": 2500}
 
 #: notebook 03's default: the chapter's layers, with LeakyReLU in both networks,
 #: Adam with beta_1 = 0.5, the generator's learning rate twice the discriminator's
 #: (two time scales) and batches of 64
 RECIPE = {"widths": "classroom", "activation": "leaky_relu", "output_activation": "tanh",
           "d_activation": "leaky_relu", "optimizer": "adam_gan", "learning_rate": 4e-4,
-          "d_learning_rate": 2e-4, "batch_size": 64, "steps": 4000}
+          "d_learning_rate": 2e-4, "batch_size": 64, "ema_decay": None, "steps": 4000}
 
 #: how many generated digits a run is graded on, and from which noise
 SCORE_N = 2000
@@ -198,7 +202,7 @@ def build(seed=0, images=None, recipe=None, **overrides):
                           d_activation=s["d_activation"], optimizer=s["optimizer"],
                           learning_rate=s["learning_rate"],
                           d_learning_rate=s["d_learning_rate"], batch_size=s["batch_size"],
-                          seed=seed)
+                          ema_decay=s["ema_decay"], seed=seed)
 
 
 def grade(trainer, evaluator=None, n=SCORE_N, seed=SCORE_SEED):
