@@ -8,6 +8,12 @@ For each variant: the classroom widths and settings of the notebook
 ``helpers/assets/<variant>_generator.weights.h5`` and records the budget, the
 time taken and the evaluator's scores in ``helpers/assets/gan_variants.json``
 (one entry per variant, updated as each one finishes).
+
+Each run shows a progress bar and saves its whole training state (weights,
+optimizers, random state, history) every ``--checkpoint-every`` steps under
+``--checkpoints``; after an interruption (Ctrl-C, a closed laptop) the same
+command with ``--resume`` goes on from the last saved step instead of
+starting again.
 """
 import argparse
 import datetime
@@ -15,7 +21,6 @@ import json
 import os
 import platform
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -40,15 +45,42 @@ def parse_args(argv=None):
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--widths", default="classroom", choices=sorted(variants.WIDTHS))
     p.add_argument("--assets", default=variants.ASSETS, help="where to write the files")
+    p.add_argument("--checkpoints", default=os.path.join("artifacts", "variant_checkpoints"),
+                   help="where the training state is saved while a run goes on")
+    p.add_argument("--checkpoint-every", type=int, default=500,
+                   help="save the training state every this many steps")
+    p.add_argument("--resume", action="store_true",
+                   help="go on from the saved training state of each variant, if any")
     args = p.parse_args(argv)
-    variants = [v.strip() for v in args.variants.split(",") if v.strip()]
-    for v in variants:
-        variants.check_variant(v)
-    for name in ("steps", "wgan_steps", "batch_size"):
+    chosen = [v.strip() for v in args.variants.split(",") if v.strip()]
+    if not chosen:
+        p.error("--variants names no variant")
+    for v in chosen:
+        if v not in variants.VARIANTS:
+            p.error(f"unknown variant {v!r}; choose from {', '.join(variants.VARIANTS)}")
+    for name in ("steps", "wgan_steps", "batch_size", "checkpoint_every"):
         if getattr(args, name) <= 0:
             p.error(f"--{name.replace('_', '-')} must be a positive integer")
-    args.variants = variants
+    args.variants = chosen
     return args
+
+
+def state_path(args, variant):
+    """Where the training state of ``variant`` is saved during a run."""
+    return os.path.join(args.checkpoints, f"{variant}_b{args.batch_size}_seed{args.seed}_"
+                        f"{args.widths}.npz")
+
+
+def train_with_checkpoints(trainer, steps, path, every, desc):
+    """Train ``trainer`` up to ``steps`` steps in all, saving its state to
+    ``path`` every ``every`` steps and when the run stops early."""
+    while trainer.step < steps:
+        n = min(every, steps - trainer.step)
+        trainer.train(n, progress=True, chunk=min(100, n), desc=f"{desc} {trainer.step}/{steps}")
+        trainer.save_state(path)
+        if trainer.status != "finished":
+            return False
+    return True
 
 
 def main(argv=None):
@@ -72,12 +104,18 @@ def main(argv=None):
         trainer = variants.make_variant_trainer(
             variant, data.x, data.y, widths=args.widths, batch_size=args.batch_size,
             seed=args.seed, **variants.CLASSROOM_SETTINGS[variant])
+        path = state_path(args, variant)
+        if args.resume and os.path.isfile(path):
+            trainer.load_state(path)
+            print(f"{variant}: resuming at step {trainer.step} from {path}", flush=True)
         print(f"{variant}: {steps} steps at batch {args.batch_size} ...", flush=True)
-        start = time.perf_counter()
-        trainer.train(steps, progress=False, chunk=100)
-        seconds = time.perf_counter() - start
-        if trainer.status != "finished":
-            print(f"{variant}: {trainer.message}", flush=True)
+        if not train_with_checkpoints(trainer, steps, path, args.checkpoint_every, variant):
+            print(f"{variant}: {trainer.message} State saved to {path}; run the same "
+                  "command with --resume to go on.", flush=True)
+            if trainer.status == "stopped":
+                return 130
+            continue
+        seconds = trainer.elapsed
         path = os.path.join(args.assets, f"{variant}_generator.weights.h5")
         save_weights(trainer.generator, path)
         scores = variants.score_generator(trainer.generator, evaluator)
@@ -106,4 +144,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
