@@ -21,6 +21,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+import helpers  # noqa: E402,F401  (first: it starts TensorFlow quietly)
 import tensorflow as tf  # noqa: E402
 
 from helpers.datasets import load_mnist  # noqa: E402

@@ -3,6 +3,7 @@ the CPU's arithmetic puts under them.
 
     PYTHONPATH=. python benchmarks/bench_variants.py               # classroom widths
     PYTHONPATH=. python benchmarks/bench_variants.py --widths chapter --steps 10
+    GAN_CLASSROOM_CPU_DEVICES=2 PYTHONPATH=. python benchmarks/bench_variants.py --devices 2
 
 For each variant: the FLOPs of one step are counted layer by layer (a
 multiply-add is two FLOPs; a backward pass costs twice its forward pass,
@@ -19,10 +20,12 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+import helpers  # noqa: E402,F401  (first: quiet TensorFlow, split the CPU if asked)
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
+from helpers.devices import describe, make_strategy  # noqa: E402
 from helpers.experiments import variants  # noqa: E402
 from helpers.flops import forward_flops, matmul_gflops, step_flops  # noqa: E402
 
@@ -33,11 +36,16 @@ def main(argv=None):
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--steps", type=int, default=30, help="timed steps per variant")
     p.add_argument("--variants", default=",".join(variants.VARIANTS))
+    p.add_argument("--devices", type=int, default=None,
+                   help="mirror each step over this many devices (see helpers.devices; on a "
+                        "CPU set GAN_CLASSROOM_CPU_DEVICES=N first)")
     args = p.parse_args(argv)
-    variants = [variants.check_variant(v.strip()) for v in args.variants.split(",")]
+    chosen = [variants.check_variant(v.strip()) for v in args.variants.split(",")]
+    strategy = make_strategy(args.devices)
 
     print(f"TensorFlow {tf.__version__}, Keras {keras.__version__}, "
-          f"{os.cpu_count()} CPU cores; widths {args.widths}, batch {args.batch_size}")
+          f"{os.cpu_count()} CPU cores; widths {args.widths}, batch {args.batch_size}; "
+          f"{describe(strategy)}")
     rate = matmul_gflops()
     print(f"achievable matmul (1024 x 1024, float32): {rate:.1f} GFLOP/s")
     rng = np.random.default_rng(0)
@@ -45,10 +53,10 @@ def main(argv=None):
     y = np.arange(512) % 10
     print(f"{'variant':8s} {'MFLOP/step':>11s} {'floor ms':>9s} {'ms/step':>8s} "
           f"{'efficiency':>11s}")
-    for variant in variants:
+    for variant in chosen:
         t = variants.make_variant_trainer(variant, x, y, widths=args.widths,
-                                       batch_size=args.batch_size, seed=0,
-                                       **variants.CLASSROOM_SETTINGS[variant])
+                                          batch_size=args.batch_size, seed=0, strategy=strategy,
+                                          **variants.CLASSROOM_SETTINGS[variant])
         flops = step_flops(forward_flops(t.generator), forward_flops(t.discriminator),
                            args.batch_size, t.d_steps)
         t.train(3, chunk=3, progress=False)  # compile

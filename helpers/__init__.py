@@ -54,11 +54,31 @@ def _import_tensorflow_quietly():
         os.dup2(devnull, 2)
         import tensorflow as tf
 
+        _split_cpu(tf)
         tf.constant(0.0) + 1.0  # the first op prints a second notice
     finally:
         os.dup2(saved, 2)
         os.close(saved)
         os.close(devnull)
+
+
+#: set to N (> 1) to split the CPU into N logical devices when helpers starts
+#: TensorFlow, so the distributed path (``helpers.devices``) can run on a laptop
+CPU_DEVICES_VARIABLE = "GAN_CLASSROOM_CPU_DEVICES"
+
+
+def _split_cpu(tf):
+    """Split the CPU into logical devices, if asked to: this must happen before
+    TensorFlow's first op, which is why it lives here."""
+    value = os.environ.get(CPU_DEVICES_VARIABLE, "").strip()
+    if not value:
+        return
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"{CPU_DEVICES_VARIABLE} must be a positive integer, got {value!r}")
+    if int(value) > 1:
+        cpu = tf.config.list_physical_devices("CPU")[0]
+        tf.config.set_logical_device_configuration(
+            cpu, [tf.config.LogicalDeviceConfiguration() for _ in range(int(value))])
 
 
 _import_tensorflow_quietly()

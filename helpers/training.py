@@ -9,6 +9,7 @@ A run that diverges (a loss or a weight turns NaN or infinite) stops with a
 message, keeps its history up to the last finite step, and restores the weights
 it had at the last check that was still finite.
 """
+import contextlib
 import math
 import time
 
@@ -191,15 +192,26 @@ class GANTrainer:
         :meth:`generate` then draws from. Averaging over the last
         ``1 / (1 - decay)`` updates smooths out the generator's step-to-step
         wobble around the equilibrium; None (default) keeps no average.
+    strategy : a ``tf.distribute`` strategy (e.g. ``MirroredStrategy``) to
+        spread each step over several devices; the two models must have been
+        built inside ``strategy.scope()``. Each of the N replicas draws
+        ``batch_size / N`` examples and noise vectors, the gradients are summed
+        over the replicas (each replica's loss is divided by N, so the update
+        is that of the mean loss over the whole batch) and the logged losses
+        are averaged. None (default): one device, the one TensorFlow picks.
     """
 
     def __init__(self, generator, discriminator, data, noise, *, loss="non_saturating",
                  optimizer="adam", learning_rate=1e-3, d_optimizer=None,
                  d_learning_rate=None, batch_size=64, d_steps=1, clip_value=None,
                  decay_every=None, decay_rate=None, on_nan="stop", seed=0,
-                 conditional=None, ema_decay=None):
+                 conditional=None, ema_decay=None, strategy=None):
         if not isinstance(data, Sampler) or not isinstance(noise, Sampler):
             raise ValueError("data and noise must be helpers.data samplers")
+        self.strategy = strategy
+        self.replicas = 1 if strategy is None else int(strategy.num_replicas_in_sync)
+        if strategy is not None:
+            _check_built_in_scope(strategy, generator, discriminator)
         self.generator = generator
         self.discriminator = discriminator
         self.data = data
@@ -210,6 +222,10 @@ class GANTrainer:
             raise ValueError(
                 f"batch_size {batch_size} is larger than the data ({data.size} examples); "
                 f"use a batch_size between 1 and {data.size}")
+        if self.batch_size % self.replicas:
+            raise ValueError(f"batch_size {batch_size} cannot be split over {self.replicas} "
+                             f"devices; use a multiple of {self.replicas}")
+        self.replica_batch = self.batch_size // self.replicas
         self.d_steps = check_positive_int("d_steps", d_steps, maximum=100)
         if clip_value is not None and not (math.isfinite(clip_value) and clip_value > 0):
             raise ValueError(f"clip_value must be a positive number or None, got {clip_value!r}")
@@ -219,16 +235,35 @@ class GANTrainer:
         self.on_nan = on_nan
         self.seed = seed
         self.ema_decay = _check_ema_decay(ema_decay)
+        self.learning_rate = check_learning_rate(learning_rate)
+        self.d_learning_rate = check_learning_rate(
+            learning_rate if d_learning_rate is None else d_learning_rate, "d_learning_rate")
+        with self._scope():
+            self._make_state(generator, discriminator, optimizer, d_optimizer, decay_every,
+                             decay_rate, data, conditional)
+        self._check_shapes()
+        self.history = History()
+        self.status = "new"
+        self.message = ""
+        self.good_step = 0
+        self.stop_requested = False
+        self.elapsed = 0.0
+        self._chunk_fn = tf.function(
+            self._chunk, input_signature=[tf.TensorSpec([], tf.int32)], reduce_retracing=True)
+
+    def _scope(self):
+        return self.strategy.scope() if self.strategy is not None else contextlib.nullcontext()
+
+    def _make_state(self, generator, discriminator, optimizer, d_optimizer, decay_every,
+                    decay_rate, data, conditional):
+        """The variables a run adds to its models (optimizers, average, random
+        state), created under the strategy's scope when there is one."""
         self.ema_generator = None
         if self.ema_decay is not None:
             import keras
 
             self.ema_generator = keras.models.clone_model(generator)
             self.ema_generator.set_weights(generator.get_weights())
-
-        self.learning_rate = check_learning_rate(learning_rate)
-        self.d_learning_rate = check_learning_rate(
-            learning_rate if d_learning_rate is None else d_learning_rate, "d_learning_rate")
         self.optimizer_name = optimizer if isinstance(optimizer, str) else type(optimizer).__name__
         self.g_optimizer = make_optimizer(optimizer, self.learning_rate, decay_every, decay_rate)
         self.d_optimizer = make_optimizer(
@@ -246,18 +281,9 @@ class GANTrainer:
         if (self.g_takes_labels or self.d_takes_labels) and not self.num_classes:
             raise ValueError("a model takes class labels but the data sampler has none")
 
-        self._check_shapes()
-        self.rng = make_rng(seed)
+        self.rng = make_rng(self.seed)
         self.g_optimizer.build(generator.trainable_variables)
         self.d_optimizer.build(discriminator.trainable_variables)
-        self.history = History()
-        self.status = "new"
-        self.message = ""
-        self.good_step = 0
-        self.stop_requested = False
-        self.elapsed = 0.0
-        self._chunk_fn = tf.function(
-            self._chunk, input_signature=[tf.TensorSpec([], tf.int32)], reduce_retracing=True)
 
     def _check_shapes(self):
         """Refuse samplers and models that do not fit together, before tracing."""
@@ -282,7 +308,7 @@ class GANTrainer:
 
     # --- the compiled part ---------------------------------------------------
     def _fake_labels(self):
-        return self.rng.uniform((self.batch_size,), 0, self.num_classes, dtype=tf.int32)
+        return self.rng.uniform((self.replica_batch,), 0, self.num_classes, dtype=tf.int32)
 
     def _generate(self, z, labels, training):
         if self.g_takes_labels:
@@ -299,10 +325,10 @@ class GANTrainer:
         return tf.reduce_mean(tf.sigmoid(out) if self.loss.uses_sigmoid else out)
 
     def _d_update(self):
-        real = self.data.sample(self.batch_size, self.rng)
+        real = self.data.sample(self.replica_batch, self.rng)
         x_real, y_real = real if isinstance(real, tuple) else (real, None)
         y_fake = self._fake_labels() if self.num_classes else None
-        z = self.noise.sample(self.batch_size, self.rng)
+        z = self.noise.sample(self.replica_batch, self.rng)
         # G only supplies inputs here: its weights are not in this tape's sources.
         x_fake = self._generate(z, y_fake, training=True)
         d_vars = self.discriminator.trainable_variables
@@ -313,14 +339,15 @@ class GANTrainer:
             penalty_weight = getattr(self.loss, "penalty_weight", None)
             if penalty_weight:
                 # one mixing weight per example, broadcast over its other axes
-                eps = self.rng.uniform([self.batch_size] + [1] * (len(x_real.shape) - 1))
+                eps = self.rng.uniform([self.replica_batch] + [1] * (len(x_real.shape) - 1))
                 penalty = gradient_penalty(
                     lambda x: _source(self._discriminate(x, y_real, training=True)),
                     x_real, x_fake, eps)
                 logs["w_estimate"] = -logs["d_loss"]
                 logs["gradient_penalty"] = penalty
                 logs["d_loss"] = logs["d_loss"] + penalty_weight * penalty
-        grads = tape.gradient(logs["d_loss"], d_vars)
+            share = self._replica_share(logs["d_loss"])
+        grads = tape.gradient(share, d_vars)
         self.d_optimizer.apply_gradients(zip(grads, d_vars))
         if self.clip_value is not None:
             for w in d_vars:
@@ -331,14 +358,15 @@ class GANTrainer:
 
     def _g_update(self):
         y_fake = self._fake_labels() if self.num_classes else None
-        z = self.noise.sample(self.batch_size, self.rng)
+        z = self.noise.sample(self.replica_batch, self.rng)
         g_vars = self.generator.trainable_variables
         with tf.GradientTape() as tape:
             x_fake = self._generate(z, y_fake, training=True)
             # D is only evaluated here: its weights are not in this tape's sources.
             fake_out = self._discriminate(x_fake, y_fake, training=True)
             logs = dict(self.loss.generator(fake_out, y_fake))
-        grads = tape.gradient(logs["g_loss"], g_vars)
+            share = self._replica_share(logs["g_loss"])
+        grads = tape.gradient(share, g_vars)
         self.g_optimizer.apply_gradients(zip(grads, g_vars))
         if self.ema_generator is not None:
             d = self.ema_decay
@@ -346,12 +374,25 @@ class GANTrainer:
                 average.assign(d * average + (1.0 - d) * w)
         return logs
 
-    def _step(self):
+    def _replica_share(self, loss):
+        """The part of ``loss`` whose gradient one replica contributes: the
+        optimizer sums the replicas' gradients, so each takes 1/N of its loss.
+        Computed inside the tape: a division made after it is not recorded."""
+        return loss if self.replicas == 1 else loss / self.replicas
+
+    def _replica_step(self):
         for _ in range(self.d_steps):
             d_logs = self._d_update()
         g_logs = self._g_update()
         logs = {**d_logs, **g_logs}
         return {k: tf.cast(v, tf.float32) for k, v in logs.items()}
+
+    def _step(self):
+        if self.strategy is None:
+            return self._replica_step()
+        per_replica = self.strategy.run(self._replica_step)
+        return {k: self.strategy.reduce(tf.distribute.ReduceOp.MEAN, v, axis=None)
+                for k, v in per_replica.items()}
 
     def _chunk(self, n):
         first = self._step()
@@ -567,6 +608,17 @@ class GANTrainer:
         return (f"GANTrainer(loss={getattr(self.loss, 'name', self.loss)!r}, "
                 f"optimizer={self.optimizer_name!r}, learning_rate={self.learning_rate:g}, "
                 f"batch_size={self.batch_size}, step={self.step}, status={self.status!r})")
+
+
+def _check_built_in_scope(strategy, *models):
+    """Refuse models whose weights live outside ``strategy`` (each replica
+    would then update one shared copy, unsynchronised)."""
+    for model in models:
+        for v in model.weights:
+            if not strategy.extended.variable_created_in_scope(getattr(v, "value", v)):
+                raise ValueError(f"the weights of {model.name!r} were made outside the strategy: "
+                                 "build both models inside `with strategy.scope():` and pass "
+                                 "the same strategy to the trainer")
 
 
 def _check_ema_decay(decay):

@@ -14,6 +14,12 @@ optimizers, random state, history) every ``--checkpoint-every`` steps under
 ``--checkpoints``; after an interruption (Ctrl-C, a closed laptop) the same
 command with ``--resume`` goes on from the last saved step instead of
 starting again.
+
+On a machine with GPUs the run uses them: one GPU by itself, several (or
+``--devices N`` of them) under ``tf.distribute.MirroredStrategy``, each device
+taking ``batch_size / N`` of every batch. Without a GPU, ``--devices N`` needs
+the CPU split into N logical devices (``GAN_CLASSROOM_CPU_DEVICES=N``), which
+tests the distributed path but does not make the run faster.
 """
 import argparse
 import datetime
@@ -24,6 +30,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+import helpers  # noqa: E402,F401  (first: it may split the CPU before TensorFlow starts)
 import keras  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
@@ -31,6 +38,7 @@ from helpers.experiments import variants  # noqa: E402
 from helpers.checkpoints import file_sha256, save_weights  # noqa: E402
 from helpers.evaluator import format_scores, load_evaluator  # noqa: E402
 from helpers.datasets import load_mnist  # noqa: E402
+from helpers.devices import describe, make_strategy  # noqa: E402
 
 
 def parse_args(argv=None):
@@ -49,6 +57,9 @@ def parse_args(argv=None):
                    help="where the training state is saved while a run goes on")
     p.add_argument("--checkpoint-every", type=int, default=500,
                    help="save the training state every this many steps")
+    p.add_argument("--devices", type=int, default=None,
+                   help="train on this many devices, mirrored (default: every GPU there is, "
+                        "or the CPU)")
     p.add_argument("--resume", action="store_true",
                    help="go on from the saved training state of each variant, if any")
     args = p.parse_args(argv)
@@ -58,6 +69,11 @@ def parse_args(argv=None):
     for v in chosen:
         if v not in variants.VARIANTS:
             p.error(f"unknown variant {v!r}; choose from {', '.join(variants.VARIANTS)}")
+    if args.devices is not None and args.devices <= 0:
+        p.error("--devices must be a positive integer")
+    if args.devices and args.batch_size % args.devices:
+        p.error(f"--batch-size {args.batch_size} cannot be split over {args.devices} devices; "
+                f"use a multiple of {args.devices}")
     for name in ("steps", "wgan_steps", "batch_size", "checkpoint_every"):
         if getattr(args, name) <= 0:
             p.error(f"--{name.replace('_', '-')} must be a positive integer")
@@ -85,6 +101,13 @@ def train_with_checkpoints(trainer, steps, path, every, desc):
 
 def main(argv=None):
     args = parse_args(argv)
+    try:
+        strategy = make_strategy(args.devices)
+    except (RuntimeError, ValueError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    devices = describe(strategy)
+    print(f"training on {devices}", flush=True)
     data = load_mnist()
     evaluator = load_evaluator()
     manifest_path = os.path.join(args.assets, os.path.basename(variants.MANIFEST_PATH))
@@ -103,7 +126,7 @@ def main(argv=None):
         steps = args.wgan_steps if variant == "wgan" else args.steps
         trainer = variants.make_variant_trainer(
             variant, data.x, data.y, widths=args.widths, batch_size=args.batch_size,
-            seed=args.seed, **variants.CLASSROOM_SETTINGS[variant])
+            seed=args.seed, strategy=strategy, **variants.CLASSROOM_SETTINGS[variant])
         path = state_path(args, variant)
         if args.resume and os.path.isfile(path):
             trainer.load_state(path)
@@ -129,6 +152,7 @@ def main(argv=None):
             "seed": args.seed,
             "settings": settings,
             "data": f"{data.source} ({len(data.x)} digits)",
+            "devices": devices,
             "seconds": round(seconds, 1),
             "ms_per_step": round(1000 * seconds / max(1, trainer.step), 1),
             "status": trainer.status,

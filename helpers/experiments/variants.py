@@ -243,14 +243,18 @@ def variant_discriminator(variant, widths="classroom"):
 
 
 def make_variant_trainer(variant, images, labels=None, *, widths="classroom",
-                         batch_size=64, seed=0, **overrides):
+                         batch_size=64, seed=0, strategy=None, **overrides):
     """A :class:`helpers.training.GANTrainer` for one variant with the chapter's
     settings (:data:`CHAPTER_SETTINGS`); keyword arguments override them
     (``learning_rate``, ``optimizer``, ``d_steps``, ``clip_value``, ...).
 
     ``images``: (n, 28, 28, 1) in [-1, 1]; ``labels`` (integers 0-9) are needed
     by CGAN and ACGAN. The noise is U(-1, 1) in 100 dimensions, as in the chapter.
+    ``strategy`` (see :mod:`helpers.devices`): build both networks on its
+    devices and train each step across them.
     """
+    import contextlib
+
     import numpy as np
 
     from ..data import ArraySampler, NoiseSampler
@@ -276,12 +280,13 @@ def make_variant_trainer(variant, images, labels=None, *, widths="classroom",
             CHAPTER_SETTINGS[variant]["learning_rate"]
         settings["d_learning_rate"] = min(1.0, overrides["learning_rate"] * ratio)
     keras.utils.set_random_seed(seed)
-    generator = variant_generator(variant, widths)
-    discriminator = variant_discriminator(variant, widths)
+    with strategy.scope() if strategy is not None else contextlib.nullcontext():
+        generator = variant_generator(variant, widths)
+        discriminator = variant_discriminator(variant, widths)
     data = ArraySampler(images, None if labels is None else np.asarray(labels, np.int32),
                         num_classes=None if labels is None else 10)
     return GANTrainer(generator, discriminator, data, NoiseSampler(LATENT_DIM, kind="uniform"),
-                      batch_size=batch_size, seed=seed, **settings)
+                      batch_size=batch_size, seed=seed, strategy=strategy, **settings)
 
 
 def generate_digits(generator, n=None, labels=None, seed=0):

@@ -1,0 +1,55 @@
+"""Which devices a training run uses: one (the default), or several under
+``tf.distribute.MirroredStrategy``.
+
+``make_strategy(devices)`` picks:
+
+- ``devices=None``: every GPU there is, mirrored when there are two or more;
+  with one GPU or none, no strategy (TensorFlow puts the step on the GPU by
+  itself, or on the CPU);
+- ``devices=N``: N GPUs when there are at least N; on a machine without a GPU,
+  N logical CPU devices. A CPU can only be split before TensorFlow's first op,
+  so ``helpers`` does it when it starts TensorFlow with the environment
+  variable ``GAN_CLASSROOM_CPU_DEVICES=N``. The N devices share the same cores:
+  this tests the distributed path, it does not make a CPU faster.
+
+A trainer given the strategy (``GANTrainer(..., strategy=s)``) runs the same
+step on each device with ``batch_size / N`` examples and sums the gradients.
+"""
+import tensorflow as tf
+
+
+def describe(strategy):
+    """One line naming the devices a run uses."""
+    if strategy is None:
+        gpus = tf.config.list_logical_devices("GPU")
+        return f"one device ({gpus[0].name if gpus else 'CPU'})"
+    names = ", ".join(strategy.extended.worker_devices)
+    return f"{strategy.num_replicas_in_sync} devices mirrored ({names})"
+
+
+def make_strategy(devices=None):
+    """A ``MirroredStrategy`` over ``devices`` devices, or None for one device
+    (see the module's docstring)."""
+    if devices is not None and (isinstance(devices, bool) or not isinstance(devices, int)
+                                or devices < 1):
+        raise ValueError(f"devices must be a positive integer or None, got {devices!r}")
+    gpus = tf.config.list_physical_devices("GPU")
+    if devices is None:
+        devices = max(1, len(gpus))
+    if devices == 1:
+        return None
+    if len(gpus) >= devices:
+        names = [f"/gpu:{i}" for i in range(devices)]
+        return tf.distribute.MirroredStrategy(names)
+    if gpus:
+        raise ValueError(f"{devices} devices asked for, but this machine has {len(gpus)} GPU(s)")
+    logical = tf.config.list_logical_devices("CPU")
+    if len(logical) < devices:
+        from . import CPU_DEVICES_VARIABLE
+
+        raise RuntimeError(
+            f"{devices} devices asked for, but this machine has no GPU and TensorFlow sees "
+            f"{len(logical)} CPU device(s). A CPU can only be split before TensorFlow starts: "
+            f"set {CPU_DEVICES_VARIABLE}={devices} in the environment before importing helpers "
+            "(it tests the distributed path; it does not make the CPU faster)")
+    return tf.distribute.MirroredStrategy([d.name for d in logical[:devices]])
