@@ -424,6 +424,65 @@ def check(metrics):
     return problems
 
 
+#: WGAN with a gradient penalty instead of clipping (Gulrajani et al. 2017):
+#: the same critic, five critic steps and budget as WGAN, no clip, and the
+#: table's Adam (beta_1 = 0.5) at 2e-4 for both networks
+WGAN_GP_SETTINGS = dict(loss="wasserstein_gp", clip_value=None, optimizer="adam_gan",
+                        learning_rate=2e-4, d_learning_rate=2e-4)
+
+#: what the notebook asserts of WGAN-GP against the clipped WGAN on one budget:
+#: its Frechet distance at most this share of the clipped run's ...
+GP_FID_RATIO_AT_MOST = 0.6
+#: ... at least this many more readable digits ...
+GP_READABLE_GAIN_AT_LEAST = 0.05
+#: ... and its distance estimate, E f(x) - E f(G(z)), falling over the run to
+#: at most this share of where it started (mean of the first and last 50 steps)
+GP_DISTANCE_DROP_AT_MOST = 0.6
+
+
+def distance_drop(trainer, window=50):
+    """Mean of the critic's distance estimate over the last ``window`` steps
+    divided by its mean over the first ``window`` (below 1: it fell)."""
+    import numpy as np
+
+    w = np.asarray(trainer.history["w_estimate"], dtype=float)
+    window = max(1, min(window, len(w) // 2))
+    return float(np.mean(w[-window:]) / np.mean(w[:window]))
+
+
+def wgan_gp_metrics(gp_trainer, gp_scores, wgan_scores):
+    """The numbers the WGAN-GP lesson asserts, from a WGAN-GP run and the
+    scores of a clipped WGAN trained on the same budget."""
+    return {"wgan_gp_readable": gp_scores["readable"], "wgan_gp_fid": gp_scores["fid"],
+            "wgan_gp_fid_ratio": gp_scores["fid"] / wgan_scores["fid"],
+            "wgan_gp_readable_gain": gp_scores["readable"] - wgan_scores["readable"],
+            "wgan_gp_distance_drop": distance_drop(gp_trainer)}
+
+
+def check_wgan_gp(metrics):
+    """What is wrong with the WGAN-GP comparison (empty: the lesson holds)."""
+    problems = []
+    if metrics["wgan_gp_fid_ratio"] > GP_FID_RATIO_AT_MOST:
+        problems.append(f"WGAN-GP's Frechet distance is {metrics['wgan_gp_fid_ratio']:.0%} of the "
+                        f"clipped WGAN's (at most {GP_FID_RATIO_AT_MOST:.0%} expected)")
+    if metrics["wgan_gp_readable_gain"] < GP_READABLE_GAIN_AT_LEAST:
+        problems.append(f"WGAN-GP reads only {metrics['wgan_gp_readable_gain']:+.0%} more often "
+                        f"than the clipped WGAN (at least {GP_READABLE_GAIN_AT_LEAST:+.0%} expected)")
+    if metrics["wgan_gp_distance_drop"] > GP_DISTANCE_DROP_AT_MOST:
+        problems.append(f"WGAN-GP's distance estimate ended at {metrics['wgan_gp_distance_drop']:.0%}"
+                        f" of its start (at most {GP_DISTANCE_DROP_AT_MOST:.0%} expected)")
+    return problems
+
+
+def train_wgan_gp(seed=0, steps=RECIPE["steps"], batch_size=RECIPE["batch_size"], digits=None,
+                  progress=True, callbacks=(), **settings):
+    """Train WGAN's networks with the gradient penalty (:data:`WGAN_GP_SETTINGS`,
+    ``settings`` override them); returns its trainer."""
+    return train_variant("wgan", seed=seed, steps=steps, batch_size=batch_size, digits=digits,
+                         progress=progress, callbacks=callbacks,
+                         **{**WGAN_GP_SETTINGS, **settings})
+
+
 def train_variant(variant, seed=0, steps=RECIPE["steps"], batch_size=RECIPE["batch_size"],
                   digits=None, progress=True, callbacks=(), **settings):
     """Train one variant from scratch with :data:`CLASSROOM_SETTINGS` (``settings``
@@ -444,7 +503,9 @@ def run(seed=0, steps=None, progress=True, callbacks=(), digits=None, evaluator=
         variants=VARIANTS, **overrides):
     """Train every variant on the short budget for one seed and grade 2,000
     digits of each; returns a :class:`helpers.experiments.Result` whose
-    ``trainer`` is a dict variant -> trainer and whose samples come from DCGAN."""
+    ``trainer`` is a dict variant -> trainer and whose samples come from DCGAN.
+    With WGAN among the variants, WGAN-GP is trained on the same budget too
+    (``trainer["wgan_gp"]``) and compared with it (:func:`check_wgan_gp`)."""
     import time
 
     from . import Result, with_overrides
@@ -469,8 +530,15 @@ def run(seed=0, steps=None, progress=True, callbacks=(), digits=None, evaluator=
         if variant in CONDITIONAL:
             metrics[f"{variant}_label_accuracy"] = scores[variant]["label_accuracy"]
     metrics["label_gap"] = metrics["acgan_label_accuracy"] - metrics["cgan_label_accuracy"]
+    problems = check(metrics)
+    if "wgan" in variants:
+        trainers["wgan_gp"] = train_wgan_gp(seed, steps, s["batch_size"], digits, progress,
+                                            callbacks)
+        scores["wgan_gp"] = score_generator(trainers["wgan_gp"].generator, evaluator)
+        metrics.update(wgan_gp_metrics(trainers["wgan_gp"], scores["wgan_gp"], scores["wgan"]))
+        problems += check_wgan_gp(metrics)
     first = trainers[variants[0]]
-    return Result(NAME, seed, steps, metrics, check(metrics), time.perf_counter() - start,
+    return Result(NAME, seed, steps, metrics, problems, time.perf_counter() - start,
                   trainer=trainers, extra={"scores": scores},
                   sampler=lambda n, s_: generate_digits(
                       first.generator, n=n,
