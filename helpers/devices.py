@@ -15,7 +15,15 @@
 A trainer given the strategy (``GANTrainer(..., strategy=s)``) runs the same
 step on each device with ``batch_size / N`` examples and sums the gradients.
 """
+import contextlib
+
 import tensorflow as tf
+
+
+def scope(strategy):
+    """``strategy.scope()``, or a context that does nothing when ``strategy``
+    is None (one device): build models and optimizers under it."""
+    return contextlib.nullcontext() if strategy is None else strategy.scope()
 
 
 def describe(strategy):

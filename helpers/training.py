@@ -9,7 +9,6 @@ A run that diverges (a loss or a weight turns NaN or infinite) stops with a
 message, keeps its history up to the last finite step, and restores the weights
 it had at the last check that was still finite.
 """
-import contextlib
 import math
 import time
 
@@ -17,6 +16,7 @@ import numpy as np
 import tensorflow as tf
 
 from .data import Sampler, make_rng
+from .devices import scope
 from .losses import get_loss, gradient_penalty
 from .optim import make_optimizer
 from .progress import ProgressBar
@@ -238,7 +238,7 @@ class GANTrainer:
         self.learning_rate = check_learning_rate(learning_rate)
         self.d_learning_rate = check_learning_rate(
             learning_rate if d_learning_rate is None else d_learning_rate, "d_learning_rate")
-        with self._scope():
+        with scope(self.strategy):
             self._make_state(generator, discriminator, optimizer, d_optimizer, decay_every,
                              decay_rate, data, conditional)
         self._check_shapes()
@@ -250,9 +250,6 @@ class GANTrainer:
         self.elapsed = 0.0
         self._chunk_fn = tf.function(
             self._chunk, input_signature=[tf.TensorSpec([], tf.int32)], reduce_retracing=True)
-
-    def _scope(self):
-        return self.strategy.scope() if self.strategy is not None else contextlib.nullcontext()
 
     def _make_state(self, generator, discriminator, optimizer, d_optimizer, decay_every,
                     decay_rate, data, conditional):

@@ -69,14 +69,13 @@ def parse_args(argv=None):
     for v in chosen:
         if v not in variants.VARIANTS:
             p.error(f"unknown variant {v!r}; choose from {', '.join(variants.VARIANTS)}")
-    if args.devices is not None and args.devices <= 0:
-        p.error("--devices must be a positive integer")
+    for name in ("steps", "wgan_steps", "batch_size", "checkpoint_every", "devices"):
+        value = getattr(args, name)
+        if value is not None and value <= 0:
+            p.error(f"--{name.replace('_', '-')} must be a positive integer")
     if args.devices and args.batch_size % args.devices:
         p.error(f"--batch-size {args.batch_size} cannot be split over {args.devices} devices; "
                 f"use a multiple of {args.devices}")
-    for name in ("steps", "wgan_steps", "batch_size", "checkpoint_every"):
-        if getattr(args, name) <= 0:
-            p.error(f"--{name.replace('_', '-')} must be a positive integer")
     args.variants = chosen
     return args
 

@@ -20,7 +20,7 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 from helpers.data import ArraySampler, NoiseSampler  # noqa: E402
-from helpers.devices import describe, make_strategy  # noqa: E402
+from helpers.devices import describe, make_strategy, scope  # noqa: E402
 from helpers.training import GANTrainer  # noqa: E402
 
 
@@ -37,11 +37,8 @@ def tiny_pair(seed):
 
 def deterministic_weights(strategy, steps=5):
     data = ArraySampler(np.tile(np.array([[1.0, -0.5, 0.25, 2.0]], np.float32), (32, 1)))
-    if strategy is None:
+    with scope(strategy):
         g, d = tiny_pair(1)
-    else:
-        with strategy.scope():
-            g, d = tiny_pair(1)
     t = GANTrainer(g, d, data, NoiseSampler(2), optimizer="sgd", learning_rate=0.1,
                    batch_size=16, strategy=strategy)
     t.train(steps, progress=False, chunk=steps)
@@ -91,10 +88,7 @@ def main():
     #    outside the strategy (their weights would not be mirrored)
     refusals = []
     for kwargs, build_inside in (({"batch_size": 15}, True), ({"batch_size": 16}, False)):
-        if build_inside:
-            with strategy.scope():
-                g, d = tiny_pair(2)
-        else:
+        with scope(strategy if build_inside else None):
             g, d = tiny_pair(2)
         try:
             GANTrainer(g, d, ArraySampler(np.zeros((32, 4), np.float32)), NoiseSampler(2),

@@ -253,11 +253,10 @@ def make_variant_trainer(variant, images, labels=None, *, widths="classroom",
     ``strategy`` (see :mod:`helpers.devices`): build both networks on its
     devices and train each step across them.
     """
-    import contextlib
-
     import numpy as np
 
     from ..data import ArraySampler, NoiseSampler
+    from ..devices import scope
     from ..training import GANTrainer
 
     variant = check_variant(variant)
@@ -280,7 +279,7 @@ def make_variant_trainer(variant, images, labels=None, *, widths="classroom",
             CHAPTER_SETTINGS[variant]["learning_rate"]
         settings["d_learning_rate"] = min(1.0, overrides["learning_rate"] * ratio)
     keras.utils.set_random_seed(seed)
-    with strategy.scope() if strategy is not None else contextlib.nullcontext():
+    with scope(strategy):
         generator = variant_generator(variant, widths)
         discriminator = variant_discriminator(variant, widths)
     data = ArraySampler(images, None if labels is None else np.asarray(labels, np.int32),
