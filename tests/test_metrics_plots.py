@@ -66,3 +66,20 @@ def test_smooth_is_a_moving_average_of_the_same_length():
     out = plots.smooth(values, 3)
     assert out.shape == values.shape
     assert out[5] == pytest.approx(np.mean(values[3:6]))
+
+
+def test_show_grayscale_stores_one_channel_and_is_smaller(capsys):
+    import io
+
+    import matplotlib.pyplot as plt
+    from PIL import Image
+
+    images = np.random.default_rng(0).uniform(-1, 1, (40, 28, 28, 1))
+    fig, ax = plt.subplots(figsize=(4, 2), dpi=50)
+    plots.image_grid(images, ax=ax, ncols=10, title="noise")
+    rgba = plots.figure_to_png(fig, dpi=50)
+    shown = plots.show_grayscale(fig)
+    gray = Image.open(io.BytesIO(shown.data))
+    assert gray.mode == "L" and gray.size == Image.open(io.BytesIO(rgba)).size
+    assert len(shown.data) < len(rgba) / 2
+    assert not plt.fignum_exists(fig.number)  # closed: the notebook shows it once

@@ -35,6 +35,78 @@ def test_discriminator_follows_the_chapter():
 
 
 @pytest.mark.parametrize("variant", variants.VARIANTS)
+def test_batch_norm_goes_before_each_leaky_relu_after_the_first(variant):
+    plain = variants.variant_discriminator(variant, TINY)
+    d = variants.variant_discriminator(variant, TINY, batch_norm=True)
+    names = [layer.name for layer in d.layers]
+    bns = [n for n in names if n.startswith("d_bn")]
+    assert bns == ["d_bn2", "d_bn3", "d_bn4"]
+    assert not any(isinstance(layer, keras.layers.BatchNormalization) for layer in plain.layers)
+    for bn in bns:  # each one sits between a convolution and a LeakyReLU
+        i = names.index(bn)
+        assert isinstance(d.layers[i - 1], keras.layers.Conv2D)
+        assert isinstance(d.layers[i + 1], keras.layers.LeakyReLU)
+    x = np.random.default_rng(0).uniform(-1, 1, (4, 28, 28, 1)).astype("float32")
+    labels = np.arange(4, dtype="int32")
+    out = d([x, labels] if variant == "cgan" else x, training=True)
+    source = out[0] if variant == "acgan" else out
+    assert source.shape == (4, 1) and np.all(np.isfinite(source))
+
+
+def test_batch_norm_comparison_is_checked_both_ways():
+    plain = {"readable": 0.25, "fid": 90.0}
+    worse = variants.batch_norm_metrics({"readable": 0.03, "fid": 160.0}, plain)
+    assert worse["dcgan_bn_readable_ratio"] == pytest.approx(0.12)
+    assert worse["dcgan_bn_fid_ratio"] == pytest.approx(160 / 90)
+    assert variants.check_batch_norm(worse) == []
+    same = variants.batch_norm_metrics({"readable": 0.24, "fid": 95.0}, plain)
+    problems = variants.check_batch_norm(same)
+    assert len(problems) == 2 and "readable" in problems[0] and "Frechet" in problems[1]
+    # a plain DCGAN with no readable digit does not divide by zero
+    assert np.isfinite(variants.batch_norm_metrics({"readable": 0.0, "fid": 1.0},
+                                                   {"readable": 0.0, "fid": 1.0})
+                       ["dcgan_bn_readable_ratio"])
+
+
+class _AlwaysReads:
+    """Stands in for the evaluator: reads a digit when its mean pixel is above -0.5."""
+
+    def predict(self, images):
+        p = (np.asarray(images).reshape(len(images), -1).mean(axis=1) > -0.5).astype(float)
+        return np.stack([p] + [np.zeros_like(p)] * 9, axis=1)
+
+
+def test_evolution_recorder_keeps_ten_digits_per_snapshot_and_changes_nothing():
+    from helpers.data import ArraySampler, NoiseSampler
+    from helpers.training import GANTrainer
+
+    images = np.random.default_rng(0).uniform(-1, 1, (64, 28, 28, 1)).astype("float32")
+
+    def trainer():
+        keras.utils.set_random_seed(0)
+        return GANTrainer(variants.variant_generator("dcgan", TINY),
+                          variants.variant_discriminator("dcgan", TINY), ArraySampler(images),
+                          NoiseSampler(variants.LATENT_DIM, kind="uniform"), batch_size=8, seed=0)
+
+    watched, alone = trainer(), trainer()
+    recorder = variants.evolution_recorder(_AlwaysReads(), every=10, n=20)
+    watched.train(30, callbacks=[recorder], chunk=5, progress=False)
+    alone.train(30, chunk=5, progress=False)
+    assert recorder.steps == [0, 10, 20, 30]
+    assert all(f["images"].shape == (10, 28, 28, 1) for f in recorder.frames)
+    assert all(0.0 <= f["readable"] <= 1.0 for f in recorder.frames)
+    # the snapshots come from fixed noise: same weights, same digits
+    again = variants.evolution_recorder(_AlwaysReads(), n=20)
+    assert np.array_equal(again.fn(watched)["images"], recorder.frames[-1]["images"])
+    # drawing them does not change the run
+    assert np.array_equal(np.asarray(watched.history["d_loss"]), np.asarray(alone.history["d_loss"]))
+    for a, b in zip(watched.generator.weights, alone.generator.weights):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+    with pytest.raises(ValueError, match="at least 10"):
+        variants.evolution_recorder(_AlwaysReads(), n=5)
+
+
+@pytest.mark.parametrize("variant", variants.VARIANTS)
 def test_each_variant_builds_and_runs(variant):
     g = variants.variant_generator(variant, TINY)
     d = variants.variant_discriminator(variant, TINY)

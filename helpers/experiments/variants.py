@@ -113,7 +113,7 @@ def dcgan_generator(latent_dim=LATENT_DIM, num_classes=None, filters=GENERATOR_F
 
 
 def dcgan_discriminator(num_classes=None, conditional=False, filters=DISCRIMINATOR_FILTERS,
-                        kernel_size=5, activation=None, name=None):
+                        kernel_size=5, activation=None, batch_norm=False, name=None):
     """The chapter's discriminator (or WGAN critic) for 28x28x1 images.
 
     - ``conditional=True`` (with ``num_classes``): CGAN. A second input takes
@@ -126,6 +126,10 @@ def dcgan_discriminator(num_classes=None, conditional=False, filters=DISCRIMINAT
     ``activation`` must be ``None`` or ``"linear"``: the chapter puts a sigmoid
     here, but in this project the sigmoid lives inside the loss, where it is
     computed stably from the logit.
+
+    ``batch_norm=True`` puts a BatchNormalization layer before the LeakyReLU
+    of every block after the first (the chapter's experiment: its listing
+    leaves BN out because "the network does not converge with BN").
     """
     kernel_size = check_positive_int("kernel_size", kernel_size)
     num_classes = _check_classes(num_classes)
@@ -148,6 +152,8 @@ def dcgan_discriminator(num_classes=None, conditional=False, filters=DISCRIMINAT
         x = layers.Concatenate(name="image_and_label")([image, y])
     for i, f in enumerate(filters):
         # the first three blocks halve the size (28 -> 14 -> 7 -> 4), the last keeps it
+        if batch_norm and i > 0:
+            x = layers.BatchNormalization(name=f"d_bn{i + 1}")(x)
         x = layers.LeakyReLU(negative_slope=0.2)(x)
         x = layers.Conv2D(f, kernel_size, strides=2 if i < 3 else 1, padding="same",
                           name=f"conv{i + 1}")(x)
@@ -228,22 +234,24 @@ def variant_generator(variant, widths="classroom", activation="tanh"):
                            name=f"{variant}_generator")
 
 
-def variant_discriminator(variant, widths="classroom"):
-    """The discriminator (WGAN: critic) of one variant."""
+def variant_discriminator(variant, widths="classroom", batch_norm=False):
+    """The discriminator (WGAN: critic) of one variant; ``batch_norm``: see
+    :func:`dcgan_discriminator`."""
     variant = check_variant(variant)
     w = check_widths(widths)
+    common = dict(filters=w["discriminator"], batch_norm=bool(batch_norm))
     if variant == "cgan":
         return dcgan_discriminator(num_classes=10, conditional=True,
-                                   filters=w["discriminator"], name="cgan_discriminator")
+                                   name="cgan_discriminator", **common)
     if variant == "acgan":
-        return dcgan_discriminator(num_classes=10, filters=w["discriminator"],
-                                   name="acgan_discriminator")
+        return dcgan_discriminator(num_classes=10, name="acgan_discriminator", **common)
     name = "wgan_critic" if variant == "wgan" else f"{variant}_discriminator"
-    return dcgan_discriminator(filters=w["discriminator"], name=name)
+    return dcgan_discriminator(name=name, **common)
 
 
 def make_variant_trainer(variant, images, labels=None, *, widths="classroom",
-                         batch_size=64, seed=0, strategy=None, **overrides):
+                         batch_size=64, seed=0, strategy=None, d_batch_norm=False,
+                         **overrides):
     """A :class:`helpers.training.GANTrainer` for one variant with the chapter's
     settings (:data:`CHAPTER_SETTINGS`); keyword arguments override them
     (``learning_rate``, ``optimizer``, ``d_steps``, ``clip_value``, ...).
@@ -251,7 +259,8 @@ def make_variant_trainer(variant, images, labels=None, *, widths="classroom",
     ``images``: (n, 28, 28, 1) in [-1, 1]; ``labels`` (integers 0-9) are needed
     by CGAN and ACGAN. The noise is U(-1, 1) in 100 dimensions, as in the chapter.
     ``strategy`` (see :mod:`helpers.devices`): build both networks on its
-    devices and train each step across them.
+    devices and train each step across them. ``d_batch_norm=True``: batch
+    normalisation in the discriminator (:func:`dcgan_discriminator`).
     """
     import numpy as np
 
@@ -281,7 +290,7 @@ def make_variant_trainer(variant, images, labels=None, *, widths="classroom",
     keras.utils.set_random_seed(seed)
     with scope(strategy):
         generator = variant_generator(variant, widths)
-        discriminator = variant_discriminator(variant, widths)
+        discriminator = variant_discriminator(variant, widths, batch_norm=d_batch_norm)
     data = ArraySampler(images, None if labels is None else np.asarray(labels, np.int32),
                         num_classes=None if labels is None else 10)
     return GANTrainer(generator, discriminator, data, NoiseSampler(LATENT_DIM, kind="uniform"),
@@ -473,6 +482,65 @@ def check_wgan_gp(metrics):
     return problems
 
 
+#: the chapter's batch-normalisation experiment (DCGAN with BN before each
+#: LeakyReLU of its discriminator, same budget): its readable share at most
+#: this share of plain DCGAN's ...
+BN_READABLE_RATIO_AT_MOST = 0.5
+#: ... and its Frechet distance at least this multiple of plain DCGAN's
+BN_FID_RATIO_AT_LEAST = 1.3
+
+
+def batch_norm_metrics(bn_scores, plain_scores):
+    """The numbers the batch-normalisation lesson asserts, from the scores of a
+    DCGAN with BN in D and of plain DCGAN trained on the same budget."""
+    return {"dcgan_bn_readable": bn_scores["readable"], "dcgan_bn_fid": bn_scores["fid"],
+            "dcgan_bn_readable_ratio": bn_scores["readable"] / max(plain_scores["readable"], 1e-9),
+            "dcgan_bn_fid_ratio": bn_scores["fid"] / plain_scores["fid"]}
+
+
+def check_batch_norm(metrics):
+    """What is wrong with the batch-normalisation comparison (empty: the lesson holds)."""
+    problems = []
+    if metrics["dcgan_bn_readable_ratio"] > BN_READABLE_RATIO_AT_MOST:
+        problems.append(f"with BN in D, DCGAN keeps {metrics['dcgan_bn_readable_ratio']:.0%} of its "
+                        f"readable digits (at most {BN_READABLE_RATIO_AT_MOST:.0%} expected)")
+    if metrics["dcgan_bn_fid_ratio"] < BN_FID_RATIO_AT_LEAST:
+        problems.append(f"with BN in D, DCGAN's Frechet distance is only "
+                        f"{metrics['dcgan_bn_fid_ratio']:.2f}x plain DCGAN's (at least "
+                        f"{BN_FID_RATIO_AT_LEAST}x expected)")
+    return problems
+
+
+#: sample evolution: this many digits (0-9 in turn for CGAN and ACGAN) are drawn
+#: from fixed noise every so many steps and graded; the first ten are kept
+EVOLUTION_N = 200
+EVOLUTION_SEED = 7
+
+
+def evolution_recorder(evaluator, every=75, n=EVOLUTION_N, seed=EVOLUTION_SEED):
+    """A callback that records, at the start, every ``every`` steps and at the
+    end, ten digits from fixed noise and the evaluator's readable share of ``n``
+    (``recorder.steps``, ``recorder.frames``: dicts with ``images`` and
+    ``readable``). Drawing them changes nothing in the run."""
+    import numpy as np
+
+    from ..evaluator import READABLE_PROBABILITY
+    from ..training import FrameRecorder
+
+    n = check_positive_int("n", n)
+    if n < 10:
+        raise ValueError(f"n must be at least 10 (ten digits are kept), got {n}")
+
+    def grab(trainer):
+        conditional = len(trainer.generator.inputs) == 2
+        labels = np.arange(n) % 10 if conditional else None
+        images = generate_digits(trainer.generator, n=n, labels=labels, seed=seed)
+        readable = float(np.mean(evaluator.predict(images).max(axis=1) >= READABLE_PROBABILITY))
+        return {"images": images[:10], "readable": readable}
+
+    return FrameRecorder(grab, every=every)
+
+
 def train_wgan_gp(seed=0, steps=RECIPE["steps"], batch_size=RECIPE["batch_size"], digits=None,
                   progress=True, callbacks=(), **settings):
     """Train WGAN's networks with the gradient penalty (:data:`WGAN_GP_SETTINGS`,
@@ -504,7 +572,9 @@ def run(seed=0, steps=None, progress=True, callbacks=(), digits=None, evaluator=
     digits of each; returns a :class:`helpers.experiments.Result` whose
     ``trainer`` is a dict variant -> trainer and whose samples come from DCGAN.
     With WGAN among the variants, WGAN-GP is trained on the same budget too
-    (``trainer["wgan_gp"]``) and compared with it (:func:`check_wgan_gp`)."""
+    (``trainer["wgan_gp"]``) and compared with it (:func:`check_wgan_gp`); with
+    DCGAN, a DCGAN with batch normalisation in D too (``trainer["dcgan_bn"]``,
+    :func:`check_batch_norm`)."""
     import time
 
     from . import Result, with_overrides
@@ -536,6 +606,12 @@ def run(seed=0, steps=None, progress=True, callbacks=(), digits=None, evaluator=
         scores["wgan_gp"] = score_generator(trainers["wgan_gp"].generator, evaluator)
         metrics.update(wgan_gp_metrics(trainers["wgan_gp"], scores["wgan_gp"], scores["wgan"]))
         problems += check_wgan_gp(metrics)
+    if "dcgan" in variants:
+        trainers["dcgan_bn"] = train_variant("dcgan", seed, steps, s["batch_size"], digits,
+                                             progress, callbacks, d_batch_norm=True)
+        scores["dcgan_bn"] = score_generator(trainers["dcgan_bn"].generator, evaluator)
+        metrics.update(batch_norm_metrics(scores["dcgan_bn"], scores["dcgan"]))
+        problems += check_batch_norm(metrics)
     first = trainers[variants[0]]
     return Result(NAME, seed, steps, metrics, problems, time.perf_counter() - start,
                   trainer=trainers, extra={"scores": scores},
