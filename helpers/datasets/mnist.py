@@ -16,9 +16,10 @@ that the digit classifier in :mod:`helpers.evaluator` never saw; the other
 import collections
 import os
 import socket
-import threading
 
 import numpy as np
+
+from . import network
 
 MnistData = collections.namedtuple("MnistData", ["x", "y", "source"])
 
@@ -32,7 +33,7 @@ KERAS_ORIGIN = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnis
 KERAS_SHA256 = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"
 
 #: seconds allowed for "can the download host be reached at all?"
-CONNECT_TIMEOUT = 3.0
+CONNECT_TIMEOUT = network.CONNECT_TIMEOUT
 #: seconds a stalled download may sit idle before it is given up
 DOWNLOAD_TIMEOUT = 20.0
 
@@ -127,31 +128,11 @@ def _cached_keras_file():
 
 
 def can_reach(url=None, timeout=None):
-    """True if a TCP connection to the host of ``url`` (default: where Keras
-    downloads MNIST from) opens within ``timeout`` s (default 3).
-
-    Name lookup happens in a thread so that a dead resolver cannot make us
-    wait longer than ``timeout`` either.
-    """
-    from urllib.parse import urlsplit
-
+    """True if the host of ``url`` (default: where Keras downloads MNIST from)
+    answers within ``timeout`` s (default 3); see :func:`helpers.datasets.network.can_reach`."""
     url = KERAS_ORIGIN if url is None else url
     timeout = CONNECT_TIMEOUT if timeout is None else timeout
-    parts = urlsplit(url)
-    host, port = parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
-    result = []
-
-    def probe():
-        try:
-            socket.create_connection((host, port), timeout=timeout).close()
-            result.append(True)
-        except OSError:
-            result.append(False)
-
-    worker = threading.Thread(target=probe, daemon=True)
-    worker.start()
-    worker.join(timeout)
-    return bool(result and result[0])
+    return network.can_reach(url, timeout)
 
 
 def _download_keras_file():
