@@ -185,17 +185,6 @@ def lfw_people(size=None, limit=5000, data_home=None, download=True):
     return np.clip(faces, 0.0, 1.0)[..., None], total
 
 
-def _resolve_source(source):
-    if source is None:
-        source = os.environ.get(ENV_VAR, "auto").strip().lower() or "auto"
-        where = f"environment variable {ENV_VAR}"
-    else:
-        where = "source"
-    if source not in SOURCES:
-        raise ValueError(f"{where} must be one of {SOURCES}, got {source!r}")
-    return source
-
-
 def _no_lfw_message(data_home):
     return (f"no LFW copy is cached in {os.path.join(data_home, LFW_HOME)!r} and its "
             f"download host ({LFW_ORIGIN}) cannot be reached; connect to the internet "
@@ -303,7 +292,7 @@ def load_faces(folder=None, size=None, color=False, limit=5000, verbose=True, so
         if color:
             raise ValueError("the built-in LFW faces are grayscale; use color=False "
                              "or give a folder of colour images")
-        faces, source = _builtin_or_lfw(_resolve_source(source), size, limit)
+        faces, source = _builtin_or_lfw(network.resolve_source(source, ENV_VAR, SOURCES), size, limit)
     else:
         faces = load_face_folder(folder, size=32 if size is None else size,
                                  color=color, limit=limit)

