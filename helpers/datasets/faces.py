@@ -292,7 +292,8 @@ def load_faces(folder=None, size=None, color=False, limit=5000, verbose=True, so
         if color:
             raise ValueError("the built-in LFW faces are grayscale; use color=False "
                              "or give a folder of colour images")
-        faces, source = _builtin_or_lfw(network.resolve_source(source, ENV_VAR, SOURCES), size, limit)
+        source = network.resolve_source(source, ENV_VAR, SOURCES)
+        faces, source = _builtin_or_lfw(source, size, limit)
     else:
         faces = load_face_folder(folder, size=32 if size is None else size,
                                  color=color, limit=limit)

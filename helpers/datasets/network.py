@@ -4,6 +4,7 @@
 network falls back to the offline data quickly instead of waiting on a stalled
 download.
 """
+import os
 import socket
 import threading
 
@@ -42,8 +43,6 @@ def resolve_source(source, env_var, sources):
     """The data source asked for: ``source`` itself, or when it is None the
     environment variable ``env_var`` (unset or empty: ``"auto"``); anything
     not in ``sources`` is refused, naming where the bad value came from."""
-    import os
-
     if source is None:
         source = os.environ.get(env_var, "auto").strip().lower() or "auto"
         where = f"environment variable {env_var}"
