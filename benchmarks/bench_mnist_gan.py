@@ -1,7 +1,7 @@
 """How fast the MNIST GAN trains on this CPU, and how fast it could.
 
-    PYTHONPATH=. python benchmarks/bench_mnist_gan.py [--widths classroom chapter]
-                                                      [--batch-size 32] [--steps 200]
+    PYTHONPATH=. python benchmarks/bench_mnist_gan.py [--widths classroom chapter wide_generator]
+        [--precision float32 mixed_bfloat16] [--batch-size 32] [--steps 200]
 
 For each size of the notebook's GAN (``helpers.experiments.mnist``; its default
 recipe, or the chapter's with ``--recipe chapter``) it prints the
@@ -44,7 +44,11 @@ def time_steps(trainer, steps, rounds=3):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--widths", nargs="+", default=["classroom", "chapter"],
-                        choices=["classroom", "chapter"])
+                        choices=sorted(experiment.NAMED_WIDTHS))
+    parser.add_argument("--precision", nargs="+", default=["float32"],
+                        choices=experiment.PRECISIONS,
+                        help="mixed_bfloat16: bfloat16 arithmetic (its ceiling is still "
+                             "counted at the float32 matmul rate)")
     parser.add_argument("--batch-size", type=int, default=experiment.RECIPE["batch_size"],
                         help="default: notebook 03's recipe")
     parser.add_argument("--recipe", choices=["default", "chapter"], default="default",
@@ -60,19 +64,20 @@ def main(argv=None):
           f"threads intra {tf.config.threading.get_intra_op_parallelism_threads() or 'auto'}")
     peak = matmul_gflops()
     print(f"float32 matmul 1024x1024: {peak:.1f} GFLOP/s (best of 5)")
-    print(f"{'widths':10s} {'G MMAC':>7s} {'D MMAC':>7s} {'GFLOP/step':>10s} "
+    print(f"{'widths':15s} {'precision':14s} {'G MMAC':>7s} {'D MMAC':>7s} {'GFLOP/step':>10s} "
           f"{'ms/step':>8s} {'ceiling ms':>10s} {'achieved':>9s}")
+    recipe = experiment.RECIPE if args.recipe == "default" else experiment.CHAPTER_RECIPE
     for widths in args.widths:
-        recipe = experiment.RECIPE if args.recipe == "default" else experiment.CHAPTER_RECIPE
-        trainer = experiment.build(0, data.x, recipe=recipe, widths=widths,
-                                   batch_size=args.batch_size)
-        steps = args.steps if widths == "classroom" else max(10, args.steps // 10)
-        ms = time_steps(trainer, steps)
-        flops = step_flops(trainer.generator, trainer.discriminator, args.batch_size)
-        ceiling_ms = flops / (peak * 1e9) * 1e3
-        print(f"{widths:10s} {forward_flops(trainer.generator) / 2e6:7.2f} "
-              f"{forward_flops(trainer.discriminator) / 2e6:7.2f} {flops / 1e9:10.3f} "
-              f"{ms:8.1f} {ceiling_ms:10.2f} {ceiling_ms / ms:9.1%}")
+        for precision in args.precision:
+            trainer = experiment.build(0, data.x, recipe=recipe, widths=widths,
+                                       batch_size=args.batch_size, precision=precision)
+            steps = args.steps if widths == "classroom" else max(10, args.steps // 10)
+            ms = time_steps(trainer, steps)
+            flops = step_flops(trainer.generator, trainer.discriminator, args.batch_size)
+            ceiling_ms = flops / (peak * 1e9) * 1e3
+            print(f"{widths:15s} {precision:14s} {forward_flops(trainer.generator) / 2e6:7.2f} "
+                  f"{forward_flops(trainer.discriminator) / 2e6:7.2f} {flops / 1e9:10.3f} "
+                  f"{ms:8.1f} {ceiling_ms:10.2f} {ceiling_ms / ms:9.1%}")
     print("ceiling = FLOPs per step / matmul FLOP/s; achieved = ceiling / measured. "
           "The machine may be shared: timings are best of 3 rounds.")
 

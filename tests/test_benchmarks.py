@@ -16,8 +16,10 @@ CASES = {
     "bench_variants.py": (["--steps", "3", "--variants", "dcgan,wgan"],
                           [r"GFLOP/s", r"^dcgan\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+\d+%",
                            r"^wgan\s+[\d.]+"]),
-    "bench_mnist_gan.py": (["--widths", "classroom", "--steps", "3"],
-                           [r"GFLOP/s", r"^classroom\s+[\d.]+"]),
+    "bench_mnist_gan.py": (["--widths", "classroom", "--steps", "3",
+                            "--precision", "float32", "mixed_bfloat16"],
+                           [r"GFLOP/s", r"^classroom\s+float32\s+[\d.]+",
+                            r"^classroom\s+mixed_bfloat16\s+[\d.]+"]),
 }
 
 

@@ -56,6 +56,31 @@ def test_bad_arguments_are_named(call, match):
         call()
 
 
+def test_wide_generator_widths_pair_the_chapters_generator_with_the_classroom_critic():
+    wide_g, chapter_g = mnist_generator("wide_generator"), mnist_generator("chapter")
+    assert wide_g.count_params() == chapter_g.count_params()
+    assert (mnist_discriminator("wide_generator").count_params()
+            == mnist_discriminator("classroom").count_params()
+            < mnist_discriminator("chapter").count_params())
+
+
+def test_mixed_precision_computes_in_bfloat16_and_leaves_the_global_policy_alone(digits):
+    import keras
+
+    before = keras.config.dtype_policy().name
+    t = make_mnist_gan(digits, precision="mixed_bfloat16", batch_size=16, seed=1)
+    assert keras.config.dtype_policy().name == before == "float32"
+    hidden = t.generator.layers[0]
+    assert hidden.compute_dtype == "bfloat16" and hidden.variable_dtype == "float32"
+    assert t.discriminator.layers[-1].compute_dtype == "float32"  # the logit
+    t.train(20, progress=False)
+    images = t.generate(8, seed=0)
+    assert images.dtype == np.float32 and np.isfinite(images).all()
+    assert np.isfinite(t.history["d_loss"]).all() and np.isfinite(t.history["g_loss"]).all()
+    with pytest.raises(ValueError, match="precision.*'float16'"):
+        make_mnist_gan(digits, precision="float16")
+
+
 def test_make_mnist_gan_checks_the_images(digits):
     with pytest.raises(ValueError, match=r"\(n, 28, 28, 1\)"):
         make_mnist_gan(digits[..., 0])

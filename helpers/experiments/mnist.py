@@ -35,6 +35,15 @@ CHAPTER_WIDTHS = {"g_dense": 1024, "g_channels": 128, "g_filters": 64,
 #: a quarter of the chapter's channels (units of the dense layers too)
 CLASSROOM_WIDTHS = {"g_dense": 256, "g_channels": 32, "g_filters": 16,
                     "d_filters": (16, 32), "d_dense": 256}
+#: the chapter's generator against the classroom discriminator: on this data the
+#: generator's width is what limits the digits (a wider D did not help)
+WIDE_GENERATOR_WIDTHS = {**CHAPTER_WIDTHS, "d_filters": CLASSROOM_WIDTHS["d_filters"],
+                         "d_dense": CLASSROOM_WIDTHS["d_dense"]}
+NAMED_WIDTHS = {"chapter": CHAPTER_WIDTHS, "classroom": CLASSROOM_WIDTHS,
+                "wide_generator": WIDE_GENERATOR_WIDTHS}
+#: ``precision``: float32 everywhere, or Keras' mixed bfloat16 policy (bfloat16
+#: arithmetic, float32 weights; fast where the processor has bfloat16 units)
+PRECISIONS = ("float32", "mixed_bfloat16")
 
 
 def _check_activation(name, value):
@@ -45,10 +54,10 @@ def _check_activation(name, value):
 
 def _widths(widths, overrides):
     if isinstance(widths, str):
-        named = {"chapter": CHAPTER_WIDTHS, "classroom": CLASSROOM_WIDTHS}
-        if widths not in named:
-            raise ValueError(f"widths must be 'chapter', 'classroom' or a dict, got {widths!r}")
-        widths = named[widths]
+        if widths not in NAMED_WIDTHS:
+            raise ValueError(f"widths must be one of {sorted(NAMED_WIDTHS)} or a dict, "
+                             f"got {widths!r}")
+        widths = NAMED_WIDTHS[widths]
     out = {**CHAPTER_WIDTHS, **dict(widths or {}), **overrides}
     unknown = set(out) - set(CHAPTER_WIDTHS)
     if unknown:
@@ -82,7 +91,8 @@ def mnist_generator(widths="classroom", activation="tanh", output_activation="ta
         layers.UpSampling2D(2),
         layers.Conv2D(w["g_filters"], 5, padding="same", activation=act),
         layers.UpSampling2D(2),
-        layers.Conv2D(1, 5, padding="same", activation=out_act),
+        # float32 at the output even under a mixed policy: images leave in float32
+        layers.Conv2D(1, 5, padding="same", activation=out_act, dtype="float32"),
     ], name=f"generator_{act}")
 
 
@@ -99,22 +109,26 @@ def mnist_discriminator(widths="classroom", activation="tanh", **overrides):
         layers.MaxPooling2D(2),
         layers.Flatten(),
         layers.Dense(w["d_dense"], activation=act),
-        layers.Dense(1),  # a logit: the sigmoid is inside the loss
+        layers.Dense(1, dtype="float32"),  # a logit: the sigmoid is inside the loss
     ], name="discriminator")
 
 
 def make_mnist_gan(images, *, widths="classroom", activation="tanh",
                    output_activation=None, d_activation="tanh", optimizer="nesterov",
                    learning_rate=5e-4, d_learning_rate=None, batch_size=32,
-                   loss="non_saturating", ema_decay=None, seed=0):
+                   loss="non_saturating", ema_decay=None, precision="float32", seed=0):
     """A :class:`helpers.training.GANTrainer` for the chapter's GAN on ``images``.
 
     ``images``: (n, 28, 28, 1) in [-1, 1]. The noise is U(-1, 1) in 100
     dimensions, as in the chapter. ``output_activation`` defaults to
     ``activation`` (the chapter's experiment swaps every tanh of G for relu).
     ``ema_decay``: sample from a moving average of G's weights (see
-    :class:`helpers.training.GANTrainer`).
+    :class:`helpers.training.GANTrainer`). ``precision``: one of
+    :data:`PRECISIONS`; it applies to these two models only (Keras' global
+    policy is left as it was).
     """
+    if precision not in PRECISIONS:
+        raise ValueError(f"precision must be one of {PRECISIONS}, got {precision!r}")
     images = np.asarray(images, np.float32)
     if images.ndim != 4 or images.shape[1:] != (28, 28, 1):
         raise ValueError(f"images must have shape (n, 28, 28, 1), got {images.shape}")
@@ -122,9 +136,14 @@ def make_mnist_gan(images, *, widths="classroom", activation="tanh",
         raise ValueError(f"images must lie in [-1, 1] (scale='tanh'), "
                          f"got {images.min():.3g}..{images.max():.3g}")
     keras.utils.set_random_seed(seed)
-    g = mnist_generator(widths, activation=activation,
-                        output_activation=output_activation or activation)
-    d = mnist_discriminator(widths, activation=d_activation)
+    before = keras.config.dtype_policy()
+    keras.config.set_dtype_policy(precision)
+    try:
+        g = mnist_generator(widths, activation=activation,
+                            output_activation=output_activation or activation)
+        d = mnist_discriminator(widths, activation=d_activation)
+    finally:
+        keras.config.set_dtype_policy(before)
     return GANTrainer(g, d, ArraySampler(images), NoiseSampler(NOISE_DIM, kind="uniform"),
                       loss=loss, optimizer=optimizer, learning_rate=learning_rate,
                       d_learning_rate=d_learning_rate, batch_size=batch_size,
@@ -188,11 +207,12 @@ def _settings(recipe, overrides):
     return with_overrides(RECIPE if recipe is None else recipe, overrides)
 
 
-def build(seed=0, images=None, recipe=None, ema_decay=None, **overrides):
+def build(seed=0, images=None, recipe=None, ema_decay=None, precision=None, **overrides):
     """A fresh trainer for ``recipe`` (default :data:`RECIPE`) on ``images``
     (default: :func:`helpers.datasets.load_mnist`, quietly). ``ema_decay`` adds
     a moving average of G's weights (no recipe uses it: on this data it did not
-    raise the readable share)."""
+    raise the readable share). ``precision`` (one of :data:`PRECISIONS`)
+    overrides the recipe's ``"precision"``, float32 when it names none."""
     from ..datasets import load_mnist
 
     s = _settings(recipe, overrides)
@@ -203,7 +223,8 @@ def build(seed=0, images=None, recipe=None, ema_decay=None, **overrides):
                           d_activation=s["d_activation"], optimizer=s["optimizer"],
                           learning_rate=s["learning_rate"],
                           d_learning_rate=s["d_learning_rate"], batch_size=s["batch_size"],
-                          ema_decay=ema_decay, seed=seed)
+                          ema_decay=ema_decay,
+                          precision=precision or s.get("precision", "float32"), seed=seed)
 
 
 def grade(trainer, evaluator=None, n=SCORE_N, seed=SCORE_SEED):
@@ -215,7 +236,7 @@ def grade(trainer, evaluator=None, n=SCORE_N, seed=SCORE_SEED):
 
 
 def run(seed=0, steps=None, progress=True, callbacks=(), images=None, evaluator=None,
-        recipe=None, **overrides):
+        recipe=None, precision=None, **overrides):
     """Train notebook 03's GAN for one seed and grade 2,000 of its digits;
     returns a :class:`helpers.experiments.Result`."""
     import time
@@ -225,7 +246,7 @@ def run(seed=0, steps=None, progress=True, callbacks=(), images=None, evaluator=
     start = time.perf_counter()
     s = _settings(recipe, overrides)
     steps = s["steps"] if steps is None else check_positive_int("steps", steps)
-    trainer = build(seed, images, recipe=s)
+    trainer = build(seed, images, recipe=s, precision=precision)
     trainer.train(steps, callbacks=callbacks, progress=progress, desc=f"seed {seed}")
     scores = grade(trainer, evaluator)
     metrics = {"readable": scores["readable"], "classes_covered": scores["classes_covered"],
