@@ -61,3 +61,26 @@ def make_strategy(devices=None):
             f"set {CPU_DEVICES_VARIABLE}={devices} in the environment before importing helpers "
             "(it tests the distributed path; it does not make the CPU faster)")
     return tf.distribute.MirroredStrategy([d.name for d in logical[:devices]])
+
+
+def cpu_has_bfloat16_units(cpuinfo="/proc/cpuinfo"):
+    """True when the processor does bfloat16 arithmetic in hardware (the
+    ``avx512_bf16`` or ``amx_bf16`` flags Linux reports). Elsewhere TensorFlow
+    emulates bfloat16 on a CPU, which is slower than float32; False when the
+    flags cannot be read."""
+    try:
+        with open(cpuinfo, encoding="utf-8", errors="replace") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    return bool({"avx512_bf16", "amx_bf16"} & set(line.split(":", 1)[-1].split()))
+    except OSError:
+        pass
+    return False
+
+
+def fast_precision():
+    """``"mixed_bfloat16"`` where a run would be on a CPU with bfloat16 units
+    (no GPU), else ``"float32"`` (a GPU, or a CPU that would emulate bfloat16)."""
+    if tf.config.list_physical_devices("GPU") or not cpu_has_bfloat16_units():
+        return "float32"
+    return "mixed_bfloat16"

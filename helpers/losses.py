@@ -81,6 +81,28 @@ def gradient_penalty(critic, real, fake, eps):
     return _mean(tf.square(norms - 1.0))
 
 
+def r1_penalty(discriminator, real):
+    """E_x[||grad_x D(x)||_2^2] on real samples x (Mescheder et al., 2018).
+
+    ``discriminator`` is a callable returning one logit per example (or a
+    tuple whose first item is that logit, as ACGAN's D returns). The
+    trainer adds ``r1_weight / 2`` times this to the discriminator's loss: it
+    keeps D flat around the data, so D cannot sharpen without bound at the
+    real points (the oscillation that stalls a GAN near its equilibrium), and
+    the generator gets smoother gradients. Returns ``(penalty, output)``, the
+    callable's whole output on ``real``, so the caller reuses this forward pass.
+    """
+    real = tf.convert_to_tensor(real)
+    with tf.GradientTape() as tape:
+        tape.watch(real)
+        output = discriminator(real)
+        logits = output[0] if isinstance(output, (list, tuple)) else output
+        total = tf.reduce_sum(tf.cast(logits, tf.float32))
+    grads = tf.cast(tape.gradient(total, real), tf.float32)
+    axes = list(range(1, len(grads.shape)))
+    return _mean(tf.reduce_sum(tf.square(grads), axis=axes)), output
+
+
 def least_squares_d_loss(real_scores, fake_scores):
     """L_D = 1/2 E_x[(D(x) - 1)^2] + 1/2 E_z[D(G(z))^2]"""
     return 0.5 * _mean(tf.square(real_scores - 1.0)) + 0.5 * _mean(tf.square(fake_scores))

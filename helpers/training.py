@@ -17,7 +17,7 @@ import tensorflow as tf
 
 from .data import Sampler, make_rng
 from .devices import scope
-from .losses import get_loss, gradient_penalty
+from .losses import get_loss, gradient_penalty, r1_penalty
 from .optim import make_optimizer
 from .progress import ProgressBar
 from .validation import check_positive_int, check_learning_rate
@@ -158,6 +158,18 @@ def _feature_shape(model, attr):
         return None
 
 
+def _check_r1_weight(value):
+    if value is None:
+        return None
+    try:
+        weight = float(value)
+    except (TypeError, ValueError):
+        weight = float("nan")
+    if isinstance(value, bool) or not (math.isfinite(weight) and weight > 0):
+        raise ValueError(f"r1_weight must be a positive number or None, got {value!r}")
+    return weight
+
+
 def _source(out):
     """The real/fake output of a discriminator that may also return class logits."""
     return out[0] if isinstance(out, (list, tuple)) else out
@@ -192,6 +204,9 @@ class GANTrainer:
         :meth:`generate` then draws from. Averaging over the last
         ``1 / (1 - decay)`` updates smooths out the generator's step-to-step
         wobble around the equilibrium; None (default) keeps no average.
+    r1_weight : add ``r1_weight / 2 * E[||grad_x D(x)||^2]`` over the real batch
+        to the discriminator's loss (:func:`helpers.losses.r1_penalty`); the
+        history then also holds ``r1_penalty``. None (default): no penalty.
     strategy : a ``tf.distribute`` strategy (e.g. ``MirroredStrategy``) to
         spread each step over several devices; the two models must have been
         built inside ``strategy.scope()``. Each of the N replicas draws
@@ -205,7 +220,7 @@ class GANTrainer:
                  optimizer="adam", learning_rate=1e-3, d_optimizer=None,
                  d_learning_rate=None, batch_size=64, d_steps=1, clip_value=None,
                  decay_every=None, decay_rate=None, on_nan="stop", seed=0,
-                 conditional=None, ema_decay=None, strategy=None):
+                 conditional=None, ema_decay=None, strategy=None, r1_weight=None):
         if not isinstance(data, Sampler) or not isinstance(noise, Sampler):
             raise ValueError("data and noise must be helpers.data samplers")
         self.strategy = strategy
@@ -235,6 +250,7 @@ class GANTrainer:
         self.on_nan = on_nan
         self.seed = seed
         self.ema_decay = _check_ema_decay(ema_decay)
+        self.r1_weight = _check_r1_weight(r1_weight)
         self.learning_rate = check_learning_rate(learning_rate)
         self.d_learning_rate = check_learning_rate(
             learning_rate if d_learning_rate is None else d_learning_rate, "d_learning_rate")
@@ -330,9 +346,16 @@ class GANTrainer:
         x_fake = self._generate(z, y_fake, training=True)
         d_vars = self.discriminator.trainable_variables
         with tf.GradientTape() as tape:
-            real_out = self._discriminate(x_real, y_real, training=True)
+            if self.r1_weight is None:
+                real_out = self._discriminate(x_real, y_real, training=True)
+            else:
+                r1, real_out = r1_penalty(
+                    lambda x: self._discriminate(x, y_real, training=True), x_real)
             fake_out = self._discriminate(x_fake, y_fake, training=True)
             logs = dict(self.loss.discriminator(real_out, fake_out, y_real, y_fake))
+            if self.r1_weight is not None:
+                logs["r1_penalty"] = r1
+                logs["d_loss"] = logs["d_loss"] + 0.5 * self.r1_weight * r1
             penalty_weight = getattr(self.loss, "penalty_weight", None)
             if penalty_weight:
                 # one mixing weight per example, broadcast over its other axes

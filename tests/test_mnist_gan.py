@@ -81,6 +81,54 @@ def test_mixed_precision_computes_in_bfloat16_and_leaves_the_global_policy_alone
         make_mnist_gan(digits, precision="float16")
 
 
+def test_conv_batch_norm_normalises_the_middle_convolution_only():
+    plain = mnist_generator("classroom", activation="leaky_relu")
+    normed = mnist_generator("classroom", activation="leaky_relu", conv_batch_norm=True)
+    kinds = [type(layer).__name__ for layer in normed.layers]
+    assert kinds.count("BatchNormalization") == 2
+    conv = kinds.index("Conv2D")
+    assert kinds[conv:conv + 3] == ["Conv2D", "BatchNormalization", "Activation"]
+    assert normed.layers[conv].get_config()["activation"] == "linear"
+    # the one extra layer holds 2 scales/shifts (and 2 running statistics) per filter
+    assert normed.count_params() - plain.count_params() == 4 * 16
+    assert normed.layers[-1].get_config()["activation"] == "tanh"
+
+
+def test_auto_precision_is_bfloat16_only_where_the_cpu_has_bfloat16_units(digits, tmp_path,
+                                                                           monkeypatch):
+    from helpers import devices
+    from helpers.experiments import mnist
+
+    with_units = tmp_path / "with"
+    with_units.write_text("processor : 0\nflags : fpu sse2 avx512f avx512_bf16 amx_tile\n")
+    without = tmp_path / "without"
+    without.write_text("processor : 0\nflags : fpu sse2 avx2 avx512f\n")
+    assert devices.cpu_has_bfloat16_units(str(with_units))
+    assert not devices.cpu_has_bfloat16_units(str(without))
+    assert not devices.cpu_has_bfloat16_units(str(tmp_path / "missing"))
+    import tensorflow as tf
+
+    on_gpu = bool(tf.config.list_physical_devices("GPU"))  # a GPU always gets float32
+    for units, expected in ((True, "float32" if on_gpu else "mixed_bfloat16"),
+                            (False, "float32")):
+        monkeypatch.setattr(devices, "cpu_has_bfloat16_units", lambda units=units: units)
+        assert mnist.resolve_precision("auto") == expected
+        t = make_mnist_gan(digits, precision="auto", batch_size=16, seed=0)
+        assert t.precision == expected
+        assert t.generator.layers[0].compute_dtype == expected.replace("mixed_", "")
+    with pytest.raises(ValueError, match="precision.*'auto'"):
+        mnist.resolve_precision("fast")
+
+
+def test_r1_weight_reaches_the_trainer(digits):
+    t = make_mnist_gan(digits, r1_weight=5.0, precision="mixed_bfloat16",
+                       conv_batch_norm=True, batch_size=16, seed=2)
+    assert t.r1_weight == 5.0
+    h = t.train(10, progress=False)
+    assert np.isfinite(h["r1_penalty"]).all() and (h["r1_penalty"] >= 0).all()
+    assert np.isfinite(h["d_loss"]).all()
+
+
 def test_make_mnist_gan_checks_the_images(digits):
     with pytest.raises(ValueError, match=r"\(n, 28, 28, 1\)"):
         make_mnist_gan(digits[..., 0])

@@ -42,8 +42,20 @@ WIDE_GENERATOR_WIDTHS = {**CHAPTER_WIDTHS, "d_filters": CLASSROOM_WIDTHS["d_filt
 NAMED_WIDTHS = {"chapter": CHAPTER_WIDTHS, "classroom": CLASSROOM_WIDTHS,
                 "wide_generator": WIDE_GENERATOR_WIDTHS}
 #: ``precision``: float32 everywhere, or Keras' mixed bfloat16 policy (bfloat16
-#: arithmetic, float32 weights; fast where the processor has bfloat16 units)
+#: arithmetic, float32 weights; fast where the processor has bfloat16 units);
+#: ``"auto"`` picks the faster of the two here (:func:`helpers.devices.fast_precision`)
 PRECISIONS = ("float32", "mixed_bfloat16")
+
+
+def resolve_precision(precision):
+    """``precision`` itself, or for ``"auto"`` the one this machine runs faster."""
+    from ..devices import fast_precision
+
+    if precision == "auto":
+        return fast_precision()
+    if precision not in PRECISIONS:
+        raise ValueError(f"precision must be one of {PRECISIONS} or 'auto', got {precision!r}")
+    return precision
 
 
 def _check_activation(name, value):
@@ -69,13 +81,15 @@ def _widths(widths, overrides):
 
 
 def mnist_generator(widths="classroom", activation="tanh", output_activation="tanh",
-                    noise_dim=NOISE_DIM, **overrides):
+                    noise_dim=NOISE_DIM, conv_batch_norm=False, **overrides):
     """z (100) -> dense -> dense 7*7*C + batch norm -> reshape -> upsample ->
     5x5 conv -> upsample -> 5x5 conv to one channel -> (28, 28, 1).
 
     ``activation`` is used after every hidden layer (the chapter: tanh),
     ``output_activation`` at the end (the chapter: tanh, whose range [-1, 1]
-    is the data's range).
+    is the data's range). ``conv_batch_norm=True`` adds a batch norm between
+    the middle convolution and its activation, as DCGAN normalises every
+    layer of G but the last; the chapter normalises only the dense one.
     """
     w = _widths(widths, overrides)
     act = _check_activation("activation", activation)
@@ -89,11 +103,18 @@ def mnist_generator(widths="classroom", activation="tanh", output_activation="ta
         layers.Activation(act),
         layers.Reshape((7, 7, c)),
         layers.UpSampling2D(2),
-        layers.Conv2D(w["g_filters"], 5, padding="same", activation=act),
+        *_conv_block(w["g_filters"], act, bool(conv_batch_norm)),
         layers.UpSampling2D(2),
         # float32 at the output even under a mixed policy: images leave in float32
         layers.Conv2D(1, 5, padding="same", activation=out_act, dtype="float32"),
     ], name=f"generator_{act}")
+
+
+def _conv_block(filters, act, batch_norm):
+    if not batch_norm:
+        return [layers.Conv2D(filters, 5, padding="same", activation=act)]
+    return [layers.Conv2D(filters, 5, padding="same"), layers.BatchNormalization(),
+            layers.Activation(act)]
 
 
 def mnist_discriminator(widths="classroom", activation="tanh", **overrides):
@@ -116,7 +137,8 @@ def mnist_discriminator(widths="classroom", activation="tanh", **overrides):
 def make_mnist_gan(images, *, widths="classroom", activation="tanh",
                    output_activation=None, d_activation="tanh", optimizer="nesterov",
                    learning_rate=5e-4, d_learning_rate=None, batch_size=32,
-                   loss="non_saturating", ema_decay=None, precision="float32", seed=0):
+                   loss="non_saturating", ema_decay=None, precision="float32", r1_weight=None,
+                   conv_batch_norm=False, seed=0):
     """A :class:`helpers.training.GANTrainer` for the chapter's GAN on ``images``.
 
     ``images``: (n, 28, 28, 1) in [-1, 1]. The noise is U(-1, 1) in 100
@@ -124,11 +146,12 @@ def make_mnist_gan(images, *, widths="classroom", activation="tanh",
     ``activation`` (the chapter's experiment swaps every tanh of G for relu).
     ``ema_decay``: sample from a moving average of G's weights (see
     :class:`helpers.training.GANTrainer`). ``precision``: one of
-    :data:`PRECISIONS`; it applies to these two models only (Keras' global
-    policy is left as it was).
+    :data:`PRECISIONS` or ``"auto"``; it applies to these two models only
+    (Keras' global policy is left as it was), and the trainer's ``precision``
+    says which one it was. ``conv_batch_norm``: see :func:`mnist_generator`. ``r1_weight``: the R1 penalty on D's gradient
+    at real digits (see :class:`helpers.training.GANTrainer`); None: none.
     """
-    if precision not in PRECISIONS:
-        raise ValueError(f"precision must be one of {PRECISIONS}, got {precision!r}")
+    precision = resolve_precision(precision)
     images = np.asarray(images, np.float32)
     if images.ndim != 4 or images.shape[1:] != (28, 28, 1):
         raise ValueError(f"images must have shape (n, 28, 28, 1), got {images.shape}")
@@ -140,14 +163,17 @@ def make_mnist_gan(images, *, widths="classroom", activation="tanh",
     keras.config.set_dtype_policy(precision)
     try:
         g = mnist_generator(widths, activation=activation,
-                            output_activation=output_activation or activation)
+                            output_activation=output_activation or activation,
+                            conv_batch_norm=conv_batch_norm)
         d = mnist_discriminator(widths, activation=d_activation)
     finally:
         keras.config.set_dtype_policy(before)
-    return GANTrainer(g, d, ArraySampler(images), NoiseSampler(NOISE_DIM, kind="uniform"),
-                      loss=loss, optimizer=optimizer, learning_rate=learning_rate,
-                      d_learning_rate=d_learning_rate, batch_size=batch_size,
-                      ema_decay=ema_decay, seed=seed)
+    trainer = GANTrainer(g, d, ArraySampler(images), NoiseSampler(NOISE_DIM, kind="uniform"),
+                         loss=loss, optimizer=optimizer, learning_rate=learning_rate,
+                         d_learning_rate=d_learning_rate, batch_size=batch_size,
+                         ema_decay=ema_decay, r1_weight=r1_weight, seed=seed)
+    trainer.precision = precision
+    return trainer
 
 
 # --- what a step costs -----------------------------------------------------------
@@ -223,7 +249,8 @@ def build(seed=0, images=None, recipe=None, ema_decay=None, precision=None, **ov
                           d_activation=s["d_activation"], optimizer=s["optimizer"],
                           learning_rate=s["learning_rate"],
                           d_learning_rate=s["d_learning_rate"], batch_size=s["batch_size"],
-                          ema_decay=ema_decay,
+                          ema_decay=ema_decay, r1_weight=s.get("r1_weight"),
+                          conv_batch_norm=s.get("conv_batch_norm", False),
                           precision=precision or s.get("precision", "float32"), seed=seed)
 
 
@@ -251,7 +278,8 @@ def run(seed=0, steps=None, progress=True, callbacks=(), images=None, evaluator=
     scores = grade(trainer, evaluator)
     metrics = {"readable": scores["readable"], "classes_covered": scores["classes_covered"],
                "class_spread": scores["class_spread"], "fid": scores["fid"],
-               "train_seconds": trainer.elapsed, "status": trainer.status}
+               "train_seconds": trainer.elapsed, "status": trainer.status,
+               "precision": trainer.precision}
     return Result(NAME, seed, trainer.step, metrics, check(metrics),
                   time.perf_counter() - start, trainer=trainer,
                   sampler=lambda n, s_: trainer.generate(n, seed=s_))
