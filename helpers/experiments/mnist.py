@@ -148,8 +148,9 @@ def make_mnist_gan(images, *, widths="classroom", activation="tanh",
     :class:`helpers.training.GANTrainer`). ``precision``: one of
     :data:`PRECISIONS` or ``"auto"``; it applies to these two models only
     (Keras' global policy is left as it was), and the trainer's ``precision``
-    says which one it was. ``conv_batch_norm``: see :func:`mnist_generator`. ``r1_weight``: the R1 penalty on D's gradient
-    at real digits (see :class:`helpers.training.GANTrainer`); None: none.
+    says which one it was. ``conv_batch_norm``: see :func:`mnist_generator`.
+    ``r1_weight``: the R1 penalty on D's gradient at real digits (see
+    :class:`helpers.training.GANTrainer`); None: none.
     """
     precision = resolve_precision(precision)
     images = np.asarray(images, np.float32)
@@ -241,8 +242,8 @@ def build(seed=0, images=None, recipe=None, ema_decay=None, precision=None, **ov
     """A fresh trainer for ``recipe`` (default :data:`RECIPE`) on ``images``
     (default: :func:`helpers.datasets.load_mnist`, quietly). ``ema_decay`` adds
     a moving average of G's weights (no recipe uses it: on this data it did not
-    raise the readable share). ``precision`` (one of :data:`PRECISIONS`)
-    overrides the recipe's ``"precision"`` ("auto" when it names none)."""
+    raise the readable share). ``precision`` (one of :data:`PRECISIONS`, or
+    ``"auto"``) overrides the recipe's ``"precision"`` ("auto" when it names none)."""
     from ..datasets import load_mnist
 
     s = _settings(recipe, overrides)
