@@ -81,6 +81,11 @@ def gradient_penalty(critic, real, fake, eps):
     return _mean(tf.square(norms - 1.0))
 
 
+def source_output(out):
+    """The real/fake output of a discriminator that may also return class logits."""
+    return out[0] if isinstance(out, (list, tuple)) else out
+
+
 def r1_penalty(discriminator, real):
     """E_x[||grad_x D(x)||_2^2] on real samples x (Mescheder et al., 2018).
 
@@ -96,8 +101,7 @@ def r1_penalty(discriminator, real):
     with tf.GradientTape() as tape:
         tape.watch(real)
         output = discriminator(real)
-        logits = output[0] if isinstance(output, (list, tuple)) else output
-        total = tf.reduce_sum(tf.cast(logits, tf.float32))
+        total = tf.reduce_sum(tf.cast(source_output(output), tf.float32))
     grads = tf.cast(tape.gradient(total, real), tf.float32)
     axes = list(range(1, len(grads.shape)))
     return _mean(tf.reduce_sum(tf.square(grads), axis=axes)), output

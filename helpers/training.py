@@ -18,9 +18,10 @@ import tensorflow as tf
 from .data import Sampler, make_rng
 from .devices import scope
 from .losses import get_loss, gradient_penalty, r1_penalty
+from .losses import source_output as _source
 from .optim import make_optimizer
 from .progress import ProgressBar
-from .validation import check_positive_int, check_learning_rate
+from .validation import check_positive_int, check_learning_rate, check_positive_number
 
 
 MAX_STEPS = 10_000_000
@@ -158,21 +159,6 @@ def _feature_shape(model, attr):
         return None
 
 
-def _check_r1_weight(value):
-    if value is None:
-        return None
-    try:
-        weight = float(value)
-    except (TypeError, ValueError):
-        weight = float("nan")
-    if isinstance(value, bool) or not (math.isfinite(weight) and weight > 0):
-        raise ValueError(f"r1_weight must be a positive number or None, got {value!r}")
-    return weight
-
-
-def _source(out):
-    """The real/fake output of a discriminator that may also return class logits."""
-    return out[0] if isinstance(out, (list, tuple)) else out
 
 
 class GANTrainer:
@@ -250,7 +236,8 @@ class GANTrainer:
         self.on_nan = on_nan
         self.seed = seed
         self.ema_decay = _check_ema_decay(ema_decay)
-        self.r1_weight = _check_r1_weight(r1_weight)
+        self.r1_weight = (None if r1_weight is None
+                          else check_positive_number("r1_weight", r1_weight))
         self.learning_rate = check_learning_rate(learning_rate)
         self.d_learning_rate = check_learning_rate(
             learning_rate if d_learning_rate is None else d_learning_rate, "d_learning_rate")

@@ -27,3 +27,11 @@ def check_learning_rate(value, name="learning_rate"):
     if not math.isfinite(value) or not (low < value <= high):
         raise ValueError(f"{name} must lie in ({low:g}, {high:g}], got {value!r}")
     return value
+
+
+def check_positive_number(name, value):
+    """Return ``value`` as a float if it is a finite number > 0."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) \
+            or not (math.isfinite(value) and value > 0):
+        raise ValueError(f"{name} must be a positive number, got {value!r}")
+    return float(value)

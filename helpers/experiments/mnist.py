@@ -16,6 +16,7 @@ from keras import layers
 
 from .. import flops
 from ..data import ArraySampler, NoiseSampler
+from ..devices import fast_precision
 from ..training import GANTrainer
 from ..validation import check_positive_int
 
@@ -49,8 +50,6 @@ PRECISIONS = ("float32", "mixed_bfloat16")
 
 def resolve_precision(precision):
     """``precision`` itself, or for ``"auto"`` the one this machine runs faster."""
-    from ..devices import fast_precision
-
     if precision == "auto":
         return fast_precision()
     if precision not in PRECISIONS:
