@@ -84,3 +84,34 @@ def fast_precision():
     if tf.config.list_physical_devices("GPU") or not cpu_has_bfloat16_units():
         return "float32"
     return "mixed_bfloat16"
+
+
+#: ``precision`` of a model: float32 everywhere, or Keras' mixed bfloat16 policy
+#: (bfloat16 arithmetic, float32 weights; fast where the processor has bfloat16
+#: units); ``"auto"`` picks the faster of the two here (:func:`fast_precision`)
+PRECISIONS = ("float32", "mixed_bfloat16")
+
+
+def resolve_precision(precision):
+    """``precision`` itself, or for ``"auto"`` the one this machine runs faster."""
+    if precision == "auto":
+        return fast_precision()
+    if precision not in PRECISIONS:
+        raise ValueError(f"precision must be one of {PRECISIONS} or 'auto', got {precision!r}")
+    return precision
+
+
+@contextlib.contextmanager
+def precision_policy(precision):
+    """Models built inside ``with precision_policy(p):`` use the dtype policy
+    ``p`` (after :func:`resolve_precision`); Keras' global policy is restored
+    afterwards, so models built elsewhere keep theirs. Yields the resolved name."""
+    import keras
+
+    precision = resolve_precision(precision)
+    before = keras.config.dtype_policy()
+    keras.config.set_dtype_policy(precision)
+    try:
+        yield precision
+    finally:
+        keras.config.set_dtype_policy(before)

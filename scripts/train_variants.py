@@ -3,11 +3,14 @@
     PYTHONPATH=. python scripts/train_variants.py                 # all five
     PYTHONPATH=. python scripts/train_variants.py --variants acgan --steps 6000
 
-For each variant: the classroom widths and settings of the notebook
-(``helpers.variants.CLASSROOM_SETTINGS``), the same seed, many more steps. Writes
-``helpers/assets/<variant>_generator.weights.h5`` and records the budget, the
-time taken and the evaluator's scores in ``helpers/assets/gan_variants.json``
-(one entry per variant, updated as each one finishes).
+For each variant: the classroom widths and the settings of
+``helpers.experiments.variants.SHIPPED_SETTINGS`` (the notebook's table plus
+what a long run needs: the R1 penalty on D, see that table), the same seed,
+many more steps, in the fastest precision this machine has (``--precision``).
+Writes ``helpers/assets/<variant>_generator.weights.h5`` and records the
+budget, settings, precision, time taken and the evaluator's scores in
+``helpers/assets/gan_variants.json`` (one entry per variant, updated as each
+one finishes; two runs for different variants can share the file).
 
 Each run shows a progress bar and saves its whole training state (weights,
 optimizers, random state, history) every ``--checkpoint-every`` steps under
@@ -38,18 +41,20 @@ from helpers.experiments import variants  # noqa: E402
 from helpers.checkpoints import file_sha256, save_weights  # noqa: E402
 from helpers.evaluator import format_scores, load_evaluator  # noqa: E402
 from helpers.datasets import load_mnist  # noqa: E402
-from helpers.devices import describe, make_strategy  # noqa: E402
+from helpers.devices import PRECISIONS, describe, make_strategy  # noqa: E402
 
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--variants", default=",".join(variants.VARIANTS),
                    help="comma-separated, from " + ", ".join(variants.VARIANTS))
-    p.add_argument("--steps", type=int, default=4000,
+    p.add_argument("--steps", type=int, default=variants.SHIPPED_BUDGET["steps"],
                    help="generator steps for DCGAN, CGAN, LSGAN and ACGAN")
-    p.add_argument("--wgan-steps", type=int, default=1600,
+    p.add_argument("--wgan-steps", type=int, default=variants.SHIPPED_BUDGET["wgan_steps"],
                    help="generator steps for WGAN (each with five critic steps)")
-    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--batch-size", type=int, default=variants.SHIPPED_BUDGET["batch_size"])
+    p.add_argument("--precision", default="auto", choices=("auto",) + PRECISIONS,
+                   help="auto: bfloat16 on a CPU with bfloat16 units, float32 elsewhere")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--widths", default="classroom", choices=sorted(variants.WIDTHS))
     p.add_argument("--assets", default=variants.ASSETS, help="where to write the files")
@@ -110,27 +115,25 @@ def main(argv=None):
     data = load_mnist()
     evaluator = load_evaluator()
     manifest_path = os.path.join(args.assets, os.path.basename(variants.MANIFEST_PATH))
-    manifest = {"variants": {}}
-    if os.path.isfile(manifest_path):
-        with open(manifest_path) as f:
-            manifest = json.load(f)
-    manifest.update({
+    common = {
         "made_by": "scripts/train_variants.py",
         "score": {"images": variants.SCORE_N, "noise_seed": variants.SCORE_SEED,
                   "evaluator": "helpers/assets/digit_classifier.weights.h5"},
         "machine": f"{platform.machine()}, {os.cpu_count()} CPU cores (shared), "
                    f"TensorFlow {tf.__version__}, Keras {keras.__version__}",
-    })
+    }
     for variant in args.variants:
         steps = args.wgan_steps if variant == "wgan" else args.steps
+        settings = dict(variants.SHIPPED_SETTINGS[variant])
         trainer = variants.make_variant_trainer(
             variant, data.x, data.y, widths=args.widths, batch_size=args.batch_size,
-            seed=args.seed, strategy=strategy, **variants.CLASSROOM_SETTINGS[variant])
+            seed=args.seed, strategy=strategy, precision=args.precision, **settings)
         path = state_path(args, variant)
         if args.resume and os.path.isfile(path):
             trainer.load_state(path)
             print(f"{variant}: resuming at step {trainer.step} from {path}", flush=True)
-        print(f"{variant}: {steps} steps at batch {args.batch_size} ...", flush=True)
+        print(f"{variant}: {steps} steps at batch {args.batch_size} in {trainer.precision} ...",
+              flush=True)
         if not train_with_checkpoints(trainer, steps, path, args.checkpoint_every, variant):
             print(f"{variant}: {trainer.message} State saved to {path}; run the same "
                   "command with --resume to go on.", flush=True)
@@ -140,9 +143,10 @@ def main(argv=None):
         seconds = trainer.elapsed
         path = os.path.join(args.assets, f"{variant}_generator.weights.h5")
         save_weights(trainer.generator, path)
-        scores = variants.score_generator(trainer.generator, evaluator)
-        settings = dict(variants.CLASSROOM_SETTINGS[variant])
-        manifest["variants"][variant] = {
+        # graded as a user gets it: the saved file, loaded into a float32 generator
+        scores = variants.score_generator(
+            variants.load_generator(variant, path, widths=args.widths), evaluator)
+        record = {
             "file": os.path.basename(path),
             "sha256": file_sha256(path),
             "widths": {k: list(v) for k, v in variants.check_widths(args.widths).items()},
@@ -150,6 +154,7 @@ def main(argv=None):
             "batch_size": args.batch_size,
             "seed": args.seed,
             "settings": settings,
+            "precision": trainer.precision,
             "data": f"{data.source} ({len(data.x)} digits)",
             "devices": devices,
             "seconds": round(seconds, 1),
@@ -159,11 +164,26 @@ def main(argv=None):
                        for k, v in scores.items()},
             "trained_on": datetime.date.today().isoformat(),
         }
-        with open(manifest_path, "w") as f:
-            json.dump(manifest, f, indent=2, sort_keys=True)
-            f.write("\n")
+        update_manifest(manifest_path, variant, record, common)
         print(f"{variant}: {trainer.step} steps in {seconds:.0f} s -> "
               f"{format_scores(scores)}", flush=True)
+
+
+def update_manifest(path, variant, record, common):
+    """Write ``record`` as the entry of ``variant`` in the manifest at ``path``,
+    read again just before (another run may have added its variant meanwhile);
+    the file is replaced in one step, so a reader never sees half of it."""
+    manifest = {"variants": {}}
+    if os.path.isfile(path):
+        with open(path) as f:
+            manifest = json.load(f)
+    manifest.update(common)
+    manifest.setdefault("variants", {})[variant] = record
+    tmp = f"{path}.{os.getpid()}.tmp"
+    with open(tmp, "w") as f:
+        json.dump(manifest, f, indent=2, sort_keys=True)
+        f.write("\n")
+    os.replace(tmp, path)
 
 
 if __name__ == "__main__":

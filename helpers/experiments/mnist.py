@@ -16,7 +16,7 @@ from keras import layers
 
 from .. import flops
 from ..data import ArraySampler, NoiseSampler
-from ..devices import fast_precision
+from ..devices import PRECISIONS, precision_policy, resolve_precision  # noqa: F401
 from ..training import GANTrainer
 from ..validation import check_positive_int
 
@@ -42,21 +42,6 @@ WIDE_GENERATOR_WIDTHS = {**CHAPTER_WIDTHS, "d_filters": CLASSROOM_WIDTHS["d_filt
                          "d_dense": CLASSROOM_WIDTHS["d_dense"]}
 NAMED_WIDTHS = {"chapter": CHAPTER_WIDTHS, "classroom": CLASSROOM_WIDTHS,
                 "wide_generator": WIDE_GENERATOR_WIDTHS}
-#: ``precision``: float32 everywhere, or Keras' mixed bfloat16 policy (bfloat16
-#: arithmetic, float32 weights; fast where the processor has bfloat16 units);
-#: ``"auto"`` picks the faster of the two here (:func:`helpers.devices.fast_precision`)
-PRECISIONS = ("float32", "mixed_bfloat16")
-
-
-def resolve_precision(precision):
-    """``precision`` itself, or for ``"auto"`` the one this machine runs faster."""
-    if precision == "auto":
-        return fast_precision()
-    if precision not in PRECISIONS:
-        raise ValueError(f"precision must be one of {PRECISIONS} or 'auto', got {precision!r}")
-    return precision
-
-
 def _check_activation(name, value):
     if value not in ACTIVATIONS:
         raise ValueError(f"{name} must be one of {ACTIVATIONS}, got {value!r}")
@@ -159,15 +144,11 @@ def make_mnist_gan(images, *, widths="classroom", activation="tanh",
         raise ValueError(f"images must lie in [-1, 1] (scale='tanh'), "
                          f"got {images.min():.3g}..{images.max():.3g}")
     keras.utils.set_random_seed(seed)
-    before = keras.config.dtype_policy()
-    keras.config.set_dtype_policy(precision)
-    try:
+    with precision_policy(precision):
         g = mnist_generator(widths, activation=activation,
                             output_activation=output_activation or activation,
                             conv_batch_norm=conv_batch_norm)
         d = mnist_discriminator(widths, activation=d_activation)
-    finally:
-        keras.config.set_dtype_policy(before)
     trainer = GANTrainer(g, d, ArraySampler(images), NoiseSampler(NOISE_DIM, kind="uniform"),
                          loss=loss, optimizer=optimizer, learning_rate=learning_rate,
                          d_learning_rate=d_learning_rate, batch_size=batch_size,

@@ -107,7 +107,8 @@ def dcgan_generator(latent_dim=LATENT_DIM, num_classes=None, filters=GENERATOR_F
         x = layers.Conv2DTranspose(f, kernel_size, strides=2 if i < 2 else 1, padding="same",
                                    name=f"deconv{i + 1}")(x)
     if activation is not None:
-        x = layers.Activation(activation, name="image")(x)
+        # float32 even under a mixed policy: images leave the generator in float32
+        x = layers.Activation(activation, name="image", dtype="float32")(x)
     default = "cgan_generator" if num_classes else "generator"
     return keras.Model(inputs if num_classes else z, x, name=name or default)
 
@@ -158,10 +159,10 @@ def dcgan_discriminator(num_classes=None, conditional=False, filters=DISCRIMINAT
         x = layers.Conv2D(f, kernel_size, strides=2 if i < 3 else 1, padding="same",
                           name=f"conv{i + 1}")(x)
     features = layers.Flatten()(x)
-    source = layers.Dense(1, name="source")(features)
+    source = layers.Dense(1, name="source", dtype="float32")(features)  # float32 scores
     if num_classes and not conditional:
         hidden = layers.Dense(filters[2], name="class_hidden")(features)
-        classes = layers.Dense(num_classes, name="class_logits")(hidden)
+        classes = layers.Dense(num_classes, name="class_logits", dtype="float32")(hidden)
         return keras.Model(image, [source, classes], name=name or "acgan_discriminator")
     default = "cgan_discriminator" if conditional else "discriminator"
     return keras.Model(inputs if conditional else image, source, name=name or default)
@@ -251,7 +252,7 @@ def variant_discriminator(variant, widths="classroom", batch_norm=False):
 
 def make_variant_trainer(variant, images, labels=None, *, widths="classroom",
                          batch_size=64, seed=0, strategy=None, d_batch_norm=False,
-                         **overrides):
+                         r1_weight=None, precision="float32", **overrides):
     """A :class:`helpers.training.GANTrainer` for one variant with the chapter's
     settings (:data:`CHAPTER_SETTINGS`); keyword arguments override them
     (``learning_rate``, ``optimizer``, ``d_steps``, ``clip_value``, ...).
@@ -261,11 +262,15 @@ def make_variant_trainer(variant, images, labels=None, *, widths="classroom",
     ``strategy`` (see :mod:`helpers.devices`): build both networks on its
     devices and train each step across them. ``d_batch_norm=True``: batch
     normalisation in the discriminator (:func:`dcgan_discriminator`).
+    ``r1_weight``: the R1 penalty on D's gradient at real digits (see
+    :class:`helpers.training.GANTrainer`). ``precision``: ``"float32"``,
+    ``"mixed_bfloat16"`` or ``"auto"`` (:func:`helpers.devices.resolve_precision`)
+    for these two models only; the trainer's ``precision`` says which one it was.
     """
     import numpy as np
 
     from ..data import ArraySampler, NoiseSampler
-    from ..devices import scope
+    from ..devices import precision_policy, scope
     from ..training import GANTrainer
 
     variant = check_variant(variant)
@@ -288,13 +293,16 @@ def make_variant_trainer(variant, images, labels=None, *, widths="classroom",
             CHAPTER_SETTINGS[variant]["learning_rate"]
         settings["d_learning_rate"] = min(1.0, overrides["learning_rate"] * ratio)
     keras.utils.set_random_seed(seed)
-    with scope(strategy):
+    with scope(strategy), precision_policy(precision) as precision:
         generator = variant_generator(variant, widths)
         discriminator = variant_discriminator(variant, widths, batch_norm=d_batch_norm)
     data = ArraySampler(images, None if labels is None else np.asarray(labels, np.int32),
                         num_classes=None if labels is None else 10)
-    return GANTrainer(generator, discriminator, data, NoiseSampler(LATENT_DIM, kind="uniform"),
-                      batch_size=batch_size, seed=seed, strategy=strategy, **settings)
+    trainer = GANTrainer(generator, discriminator, data, NoiseSampler(LATENT_DIM, kind="uniform"),
+                         batch_size=batch_size, seed=seed, strategy=strategy,
+                         r1_weight=r1_weight, **settings)
+    trainer.precision = precision
+    return trainer
 
 
 def generate_digits(generator, n=None, labels=None, seed=0):
@@ -390,6 +398,23 @@ CLASSROOM_SETTINGS = {
                    d_learning_rate=2e-4))
     for variant in VARIANTS
 }
+
+#: what ``scripts/train_variants.py`` trains the shipped generators with. A long
+#: run needs more than the short table: with the table's settings DCGAN's digits
+#: stopped improving at about 55% readable after 3,000 steps, so D also pays the
+#: R1 penalty on its gradient at real digits (weight 5, as in notebook 03) and
+#: both networks learn at 4e-4. WGAN keeps its algorithm (clipping, five critic
+#: steps, RMSprop) at a rate the clipped critic can follow on this budget.
+SHIPPED_SETTINGS = {
+    variant: (dict(CLASSROOM_SETTINGS[variant], learning_rate=2e-4, d_learning_rate=2e-4)
+              if variant == "wgan" else
+              dict(CLASSROOM_SETTINGS[variant], learning_rate=4e-4, d_learning_rate=4e-4,
+                   r1_weight=5.0))
+    for variant in VARIANTS
+}
+#: the shipped generators' budget: generator steps (WGAN: each with five critic
+#: steps) and batch size
+SHIPPED_BUDGET = {"steps": 8000, "wgan_steps": 3000, "batch_size": 64}
 
 #: how generators are graded: this many images (digits 0-9 in turn for the
 #: conditional ones) from this noise seed
