@@ -42,6 +42,8 @@ WIDE_GENERATOR_WIDTHS = {**CHAPTER_WIDTHS, "d_filters": CLASSROOM_WIDTHS["d_filt
                          "d_dense": CLASSROOM_WIDTHS["d_dense"]}
 NAMED_WIDTHS = {"chapter": CHAPTER_WIDTHS, "classroom": CLASSROOM_WIDTHS,
                 "wide_generator": WIDE_GENERATOR_WIDTHS}
+
+
 def _check_activation(name, value):
     if value not in ACTIVATIONS:
         raise ValueError(f"{name} must be one of {ACTIVATIONS}, got {value!r}")
@@ -136,7 +138,6 @@ def make_mnist_gan(images, *, widths="classroom", activation="tanh",
     ``r1_weight``: the R1 penalty on D's gradient at real digits (see
     :class:`helpers.training.GANTrainer`); None: none.
     """
-    precision = resolve_precision(precision)
     images = np.asarray(images, np.float32)
     if images.ndim != 4 or images.shape[1:] != (28, 28, 1):
         raise ValueError(f"images must have shape (n, 28, 28, 1), got {images.shape}")
@@ -144,7 +145,7 @@ def make_mnist_gan(images, *, widths="classroom", activation="tanh",
         raise ValueError(f"images must lie in [-1, 1] (scale='tanh'), "
                          f"got {images.min():.3g}..{images.max():.3g}")
     keras.utils.set_random_seed(seed)
-    with precision_policy(precision):
+    with precision_policy(precision) as precision:
         g = mnist_generator(widths, activation=activation,
                             output_activation=output_activation or activation,
                             conv_batch_norm=conv_batch_norm)
