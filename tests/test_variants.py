@@ -257,7 +257,7 @@ def test_shipped_file_is_checked_against_its_record(tmp_path):
 #: what the shipped generators must reach (issue targets where they were met;
 #: elsewhere the floor of what they reached, so a worse retraining fails)
 SHIPPED_AT_LEAST = {"dcgan": {"readable": 0.70}, "lsgan": {"readable": 0.70},
-                    "wgan": {"readable": 0.35},
+                    "wgan": {"readable": 0.42},
                     "cgan": {"readable": 0.85, "label_accuracy": 0.90},
                     "acgan": {"readable": 0.85, "label_accuracy": 0.90}}
 

@@ -414,7 +414,7 @@ SHIPPED_SETTINGS = {
 }
 #: the shipped generators' budget: generator steps (WGAN: each with five critic
 #: steps) and batch size
-SHIPPED_BUDGET = {"steps": 8000, "wgan_steps": 3000, "batch_size": 64}
+SHIPPED_BUDGET = {"steps": 8000, "wgan_steps": 6000, "batch_size": 64}
 
 #: how generators are graded: this many images (digits 0-9 in turn for the
 #: conditional ones) from this noise seed
